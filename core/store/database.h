@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "core/store/records.h"
+#include "core/util/result.h"
+
+#include <QSqlDatabase>
+#include <QString>
+
+#include <optional>
+
+namespace rd::store {
+
+// Where the store lives. SQLite now; PostgreSQL (QPSQL) later with the same schema.
+struct StoreLocation
+{
+    QString sqlitePath; // absolute path of relaydesk.db
+};
+
+// One QSqlDatabase connection, used on the thread that opened it (Qt 6.4 cannot move connections).
+// Synchronous; used by the CLI, the control thread and the store writer — never by relay workers.
+class Database
+{
+public:
+    ~Database(); // closes and removes the named connection
+    Database(Database &&other) noexcept;
+    Database &operator=(Database &&) = delete;
+    Database(const Database &) = delete;
+
+    // Opens (creating the file and folder when missing, mode 0700 folder / 0600 file), sets WAL and the busy
+    // timeout, and runs pending migrations inside one transaction each. connectionName must be unique per thread.
+    [[nodiscard]] static Result<Database> open(const StoreLocation &location, const QString &connectionName);
+
+    int schemaVersion() const;
+    bool isUsable(); // a cheap "SELECT 1" for /health
+
+    // meta: small key/value settings (data key source, key check, ...)
+    [[nodiscard]] Result<std::optional<QString>> meta(const QString &key);
+    [[nodiscard]] Result<void> setMeta(const QString &key, const QString &value);
+    // Bumped by triggers whenever api_keys or accounts change (from any process).
+    [[nodiscard]] Result<qint64> configRevision();
+
+    // keys
+    [[nodiscard]] Result<QList<ApiKeyRecord>> listKeys();
+    [[nodiscard]] Result<void> insertKey(const ApiKeyRecord &key);
+    [[nodiscard]] Result<void> setKeyEnabled(const QString &idOrName, bool enabled); // NotFound when absent
+    [[nodiscard]] Result<void> deleteKey(const QString &idOrName);                   // NotFound when absent
+
+    // accounts
+    [[nodiscard]] Result<QList<AccountRecord>> listAccounts();
+    [[nodiscard]] Result<void> insertAccount(const AccountRecord &account);
+    [[nodiscard]] Result<void> setAccountEnabled(const QString &idOrName, bool enabled);
+    [[nodiscard]] Result<void> setAccountSchedulable(const QString &idOrName, bool schedulable);
+    [[nodiscard]] Result<void> deleteAccount(const QString &idOrName);
+
+    // usage
+    [[nodiscard]] Result<void> insertUsage(const QList<UsageRow> &rows); // one transaction
+    [[nodiscard]] Result<QList<UsageRow>> recentUsage(int limit);          // newest first
+    [[nodiscard]] Result<UsageTotals> usageTotals(const QString &keyId = {}, qint64 sinceMs = 0);
+
+    QSqlDatabase &connection() { return m_db; }
+
+private:
+    explicit Database(QSqlDatabase db, QString connectionName);
+    QSqlDatabase m_db;
+    QString m_connectionName;
+};
+
+} // namespace rd::store

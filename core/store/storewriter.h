@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "core/store/database.h"
+#include "core/store/records.h"
+
+#include <QList>
+#include <QMutex>
+#include <QObject>
+#include <QThread>
+
+#include <atomic>
+
+namespace rd::store {
+
+// Owns the only write connection, on its own thread ("store-writer"). The hot path only calls enqueue(),
+// which takes a short lock and wakes the writer; the writer drains the whole queue into one transaction.
+class StoreWriter : public QObject
+{
+    Q_OBJECT
+public:
+    explicit StoreWriter(StoreLocation location, QObject *parent = nullptr);
+    ~StoreWriter() override; // flushes what is queued, then joins the thread
+
+    void start();                   // opens the connection on the writer thread
+    void enqueue(UsageRow row);     // any thread, never blocks on SQL
+    void flush();                   // any thread: blocks until everything queued so far is written (shutdown, tests)
+    qint64 writtenRows() const { return m_written.load(); }
+    qint64 failedRows() const { return m_failed.load(); }
+
+signals:
+    void rowsWritten(int count); // emitted on the writer thread after each committed batch
+
+private:
+    void drain(); // writer thread
+    StoreLocation m_location;
+    QThread m_thread;
+    QObject *m_worker = nullptr; // lives on m_thread; owns the Database
+    QMutex m_mutex;
+    QList<UsageRow> m_queue;
+    bool m_drainScheduled = false;
+    std::atomic<qint64> m_written{0};
+    std::atomic<qint64> m_failed{0};
+};
+
+} // namespace rd::store

@@ -1,0 +1,12 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+set(CPACK_GENERATOR "DEB")
+set(CPACK_PACKAGE_NAME "relaydesk")
+set(CPACK_PACKAGE_CONTACT "RelayDesk maintainers <maintainers@relaydesk.invalid>")
+set(CPACK_PACKAGING_INSTALL_PREFIX "/usr")
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "libqt6sql6-sqlite, libsecret-1-0")
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "gnome-keyring | kwalletmanager")
+set(CPACK_DEBIAN_PACKAGE_SECTION "net")
+set(CPACK_STRIP_FILES ON)
+include(CPack)
