@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "core/http/httptypes.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QString>
+
+#include <memory>
+
+namespace rd::auth {
+
+// A new RelayDesk key: "cr_" + 64 random lowercase hex characters (32 bytes from the OS RNG).
+QByteArray generateKey();
+// Lowercase hex SHA-256 of the key: the only form that is stored or compared.
+QByteArray hashKey(QByteArrayView key);
+// Short, non-reversible id for logs: the first 8 hex chars of the hash.
+QByteArray logId(QByteArrayView keyHash);
+
+// The key as the client presented it (PROTOCOLS.md §1.1): x-api-key, x-goog-api-key, authorization
+// (Bearer or bare), api-key, then the "key" query parameter. Empty when none.
+QByteArray presentedKey(const http::HeaderList &headers, QByteArrayView query);
+bool hasPlausibleKeyLength(QByteArrayView key); // 10..512 characters
+
+struct KeyEntry
+{
+    QString id;
+    QString name;
+    QByteArray logId;
+    bool enabled = true;
+    qint64 createdAtMs = 0;
+};
+
+// Hash → key, immutable once built; workers hold it through a shared_ptr snapshot so no SQL is touched per request.
+class KeyIndex
+{
+public:
+    void insert(const QByteArray &keyHash, KeyEntry entry) { m_byHash.insert(keyHash, std::move(entry)); }
+    const KeyEntry *find(const QByteArray &keyHash) const
+    {
+        const auto it = m_byHash.constFind(keyHash);
+        return it == m_byHash.cend() ? nullptr : &it.value();
+    }
+    qsizetype size() const { return m_byHash.size(); }
+
+private:
+    QHash<QByteArray, KeyEntry> m_byHash;
+};
+
+} // namespace rd::auth

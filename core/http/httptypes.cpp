@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/http/httptypes.h"
+
+namespace rd::http {
+
+namespace {
+bool equalsLower(QByteArrayView name, QByteArrayView lowerName)
+{
+    if (name.size() != lowerName.size()) {
+        return false;
+    }
+    for (qsizetype i = 0; i < name.size(); ++i) {
+        char c = name[i];
+        if (c >= 'A' && c <= 'Z') {
+            c = static_cast<char>(c + ('a' - 'A'));
+        }
+        if (c != lowerName[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+} // namespace
+
+QByteArray headerValue(const HeaderList &headers, QByteArrayView lowerName)
+{
+    for (const Header &h : headers) {
+        if (equalsLower(h.first, lowerName)) {
+            return h.second;
+        }
+    }
+    return {};
+}
+
+bool hasHeader(const HeaderList &headers, QByteArrayView lowerName)
+{
+    for (const Header &h : headers) {
+        if (equalsLower(h.first, lowerName)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+QByteArray reasonPhrase(int status)
+{
+    switch (status) {
+    case 200:
+        return QByteArrayLiteral("OK");
+    case 201:
+        return QByteArrayLiteral("Created");
+    case 204:
+        return QByteArrayLiteral("No Content");
+    case 400:
+        return QByteArrayLiteral("Bad Request");
+    case 401:
+        return QByteArrayLiteral("Unauthorized");
+    case 402:
+        return QByteArrayLiteral("Payment Required");
+    case 403:
+        return QByteArrayLiteral("Forbidden");
+    case 404:
+        return QByteArrayLiteral("Not Found");
+    case 405:
+        return QByteArrayLiteral("Method Not Allowed");
+    case 408:
+        return QByteArrayLiteral("Request Timeout");
+    case 413:
+        return QByteArrayLiteral("Payload Too Large");
+    case 429:
+        return QByteArrayLiteral("Too Many Requests");
+    case 431:
+        return QByteArrayLiteral("Request Header Fields Too Large");
+    case 500:
+        return QByteArrayLiteral("Internal Server Error");
+    case 501:
+        return QByteArrayLiteral("Not Implemented");
+    case 502:
+        return QByteArrayLiteral("Bad Gateway");
+    case 503:
+        return QByteArrayLiteral("Service Unavailable");
+    case 504:
+        return QByteArrayLiteral("Gateway Timeout");
+    case 529:
+        return QByteArrayLiteral("Overloaded");
+    default:
+        return QByteArrayLiteral("Status");
+    }
+}
+
+} // namespace rd::http

@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QByteArray>
+#include <QByteArrayView>
+#include <QList>
+#include <QPair>
+
+namespace rd::http {
+
+using Header = QPair<QByteArray, QByteArray>;
+using HeaderList = QList<Header>;
+
+// Case-insensitive lookup of the first header with this (lowercase) name; empty when absent.
+QByteArray headerValue(const HeaderList &headers, QByteArrayView lowerName);
+bool hasHeader(const HeaderList &headers, QByteArrayView lowerName);
+
+// One parsed client request. Header names are kept as sent; compare with headerValue().
+struct HttpRequest
+{
+    QByteArray method;
+    QByteArray target; // request-target as sent: path + optional "?query"
+    QByteArray path;   // target before '?', percent-decoded
+    QByteArray query;  // after '?', raw; empty when none
+    HeaderList headers;
+    QByteArray body; // capacity includes simdjson padding (see RequestParser)
+    bool keepAlive = true;
+    int httpMinor = 1;
+
+    QByteArray header(QByteArrayView lowerName) const { return headerValue(headers, lowerName); }
+};
+
+QByteArray reasonPhrase(int status);
+
+} // namespace rd::http

@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/providers/console/consoleaccount.h"
+
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QUrl>
+
+using namespace Qt::StringLiterals;
+
+namespace rd::providers {
+
+bool ConsoleAccount::servesModel(const QByteArray &model) const
+{
+    if (modelMap.isEmpty()) {
+        return true;
+    }
+    return modelMap.contains(model) || modelMapLower.contains(model.toLower());
+}
+
+QByteArray ConsoleAccount::mapModel(const QByteArray &model) const
+{
+    if (modelMap.isEmpty()) {
+        return model;
+    }
+    if (const auto it = modelMap.constFind(model); it != modelMap.cend()) {
+        return it.value();
+    }
+    if (const auto it = modelMapLower.constFind(model.toLower()); it != modelMapLower.cend()) {
+        return it.value();
+    }
+    return model;
+}
+
+QByteArray ConsoleAccount::upstreamPath(QByteArrayView endpointPath) const
+{
+    // A base URL that already ends with the endpoint ("…/v1/messages") is used as is.
+    if (endpointPath == "/v1/messages" && basePath.endsWith("/v1/messages")) {
+        return basePath;
+    }
+    if (basePath.endsWith("/v1/messages")) {
+        return basePath.chopped(12) + endpointPath.toByteArray();
+    }
+    return basePath + endpointPath.toByteArray();
+}
+
+Result<SecretBytes> encodeCredentials(QByteArrayView apiKey, QByteArrayView proxyPassword)
+{
+    if (apiKey.isEmpty()) {
+        return fail(ErrorCode::InvalidArgument, u"the API key is empty"_s);
+    }
+    for (QByteArrayView part : {apiKey, proxyPassword}) {
+        if (part.contains('\n') || part.contains('\0') || part.contains('\r')) {
+            return fail(ErrorCode::InvalidArgument, u"a credential contains a line break or NUL byte"_s);
+        }
+    }
+    QByteArray plain;
+    plain.reserve(apiKey.size() + proxyPassword.size() + 8);
+    plain.append("rdc1\n");
+    plain.append(apiKey);
+    plain.append('\n');
+    plain.append(proxyPassword);
+    return SecretBytes(std::move(plain));
+}
+
+Result<ConsoleCredentials> decodeCredentials(const SecretBytes &plain)
+{
+    const QByteArrayView v = plain.expose();
+    if (!v.startsWith("rdc1\n")) {
+        return fail(ErrorCode::CryptoFailure, u"unknown credential format"_s);
+    }
+    const QByteArrayView rest = v.sliced(5);
+    const qsizetype nl = rest.indexOf('\n');
+    if (nl < 0) {
+        return fail(ErrorCode::CryptoFailure, u"truncated credentials"_s);
+    }
+    ConsoleCredentials out;
+    out.apiKey = SecretBytes(rest.first(nl).toByteArray());
+    out.proxyPassword = SecretBytes(rest.sliced(nl + 1).toByteArray());
+    return out;
+}
+
+Result<void> validateBaseUrl(const QString &text)
+{
+    const QUrl url(text, QUrl::StrictMode);
+    if (!url.isValid() || url.host().isEmpty() || (url.scheme() != u"http" && url.scheme() != u"https")) {
+        return fail(ErrorCode::InvalidArgument, u"base URL must be an http:// or https:// URL with a host"_s);
+    }
+    if (!url.userInfo().isEmpty()) {
+        return fail(ErrorCode::InvalidArgument, u"base URL must not contain credentials"_s);
+    }
+    return {};
+}
+
+Result<void> validateProxyUrl(const QString &text)
+{
+    if (text.isEmpty()) {
+        return {};
+    }
+    const QUrl url(text, QUrl::StrictMode);
+    if (!url.isValid() || url.host().isEmpty() || (url.scheme() != u"http" && url.scheme() != u"socks5")
+        || url.port() <= 0) {
+        return fail(ErrorCode::InvalidArgument, u"proxy must look like socks5://[user@]host:port or http://[user@]host:port"_s);
+    }
+    if (!url.password().isEmpty()) {
+        return fail(ErrorCode::InvalidArgument,
+                    u"the proxy password must not be part of the URL; give it separately (it is sealed)"_s);
+    }
+    return {};
+}
+
+Result<QHash<QByteArray, QByteArray>> parseModelMapping(const QString &json)
+{
+    QHash<QByteArray, QByteArray> map;
+    if (json.trimmed().isEmpty()) {
+        return map;
+    }
+    QJsonParseError err{};
+    const QJsonDocument doc = QJsonDocument::fromJson(json.toUtf8(), &err);
+    if (err.error != QJsonParseError::NoError || !doc.isObject()) {
+        return fail(ErrorCode::InvalidArgument, u"model mapping must be a JSON object {\"client-model\":\"upstream-model\"}"_s);
+    }
+    const QJsonObject obj = doc.object();
+    for (auto it = obj.begin(); it != obj.end(); ++it) {
+        if (!it.value().isString() || it.key().isEmpty() || it.value().toString().isEmpty()) {
+            return fail(ErrorCode::InvalidArgument, u"model mapping values must be non-empty strings"_s);
+        }
+        map.insert(it.key().toUtf8(), it.value().toString().toUtf8());
+    }
+    return map;
+}
+
+Result<ConsoleAccount> consoleAccountFromRecord(const store::AccountRecord &record, std::shared_ptr<AccountState> state)
+{
+    if (record.type != QLatin1String(kClaudeConsoleType)) {
+        return fail(ErrorCode::InvalidConfig, u"not a Claude Console account"_s);
+    }
+    if (auto ok = validateBaseUrl(record.baseUrl); !ok) {
+        return tl::unexpected(ok.error());
+    }
+    if (auto ok = validateProxyUrl(record.proxyUrl); !ok) {
+        return tl::unexpected(ok.error());
+    }
+    auto mapping = parseModelMapping(record.modelMapping);
+    if (!mapping) {
+        return tl::unexpected(mapping.error());
+    }
+    ConsoleAccount a;
+    a.id = record.id;
+    a.name = record.name;
+    const QUrl url(record.baseUrl);
+    a.endpoint.tls = url.scheme() == u"https";
+    a.endpoint.host = url.host();
+    a.endpoint.port = static_cast<quint16>(url.port(a.endpoint.tls ? 443 : 80));
+    QByteArray path = url.path(QUrl::FullyEncoded).toUtf8();
+    while (path.endsWith('/')) {
+        path.chop(1);
+    }
+    a.basePath = path;
+    if (!record.proxyUrl.isEmpty()) {
+        const QUrl proxy(record.proxyUrl);
+        a.endpoint.proxy = QNetworkProxy(proxy.scheme() == u"socks5" ? QNetworkProxy::Socks5Proxy : QNetworkProxy::HttpProxy,
+                                         proxy.host(),
+                                         static_cast<quint16>(proxy.port()),
+                                         proxy.userName());
+    }
+    if (!record.caCertPem.isEmpty()) {
+        a.endpoint.extraCaCertificates = QSslCertificate::fromData(record.caCertPem.toUtf8(), QSsl::Pem);
+        if (a.endpoint.extraCaCertificates.isEmpty()) {
+            return fail(ErrorCode::InvalidConfig, u"the account's CA certificate is not valid PEM"_s);
+        }
+    }
+    a.userAgent = record.userAgent.toUtf8();
+    a.modelMap = *mapping;
+    for (auto it = a.modelMap.cbegin(); it != a.modelMap.cend(); ++it) {
+        a.modelMapLower.insert(it.key().toLower(), it.value());
+    }
+    a.priority = record.priority;
+    a.schedulable = record.schedulable;
+    a.enabled = record.enabled;
+    a.createdAtMs = record.createdAt.toMSecsSinceEpoch();
+    a.sealedCredentials = record.sealedCredentials;
+    a.state = state ? std::move(state) : std::make_shared<AccountState>();
+    return a;
+}
+
+http::Header credentialHeader(const SecretBytes &apiKey)
+{
+    const QByteArrayView key = apiKey.expose();
+    if (key.startsWith("sk-ant-")) {
+        return {QByteArrayLiteral("x-api-key"), key.toByteArray()};
+    }
+    return {QByteArrayLiteral("authorization"), "Bearer " + key.toByteArray()};
+}
+
+} // namespace rd::providers

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "core/http/upstreamtransport.h"
+#include "core/secrets/secretbytes.h"
+#include "core/store/records.h"
+#include "core/util/result.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QString>
+
+#include <atomic>
+#include <memory>
+
+namespace rd::providers {
+
+inline constexpr auto kClaudeConsoleType = "claude-console";
+
+// Mutable per-account state shared by every worker and kept across config reloads.
+struct AccountState
+{
+    std::atomic<qint64> lastUsedMs{0}; // 0 = never used
+    std::atomic<int> inFlight{0};
+};
+
+// A Claude Console account ready for the hot path: parsed URL, mapping tables, sealed credentials.
+// Immutable once built; shared between workers through the relay snapshot.
+struct ConsoleAccount
+{
+    QString id;
+    QString name;
+    http::UpstreamEndpoint endpoint; // proxy without its password: that is sealed
+    QByteArray basePath;             // path of the base URL without a trailing slash, e.g. "" or "/anthropic"
+    QByteArray userAgent;            // override; empty = pass the client's
+    QHash<QByteArray, QByteArray> modelMap;      // exact
+    QHash<QByteArray, QByteArray> modelMapLower; // case-insensitive fallback
+    int priority = 50;
+    bool schedulable = true;
+    bool enabled = true;
+    qint64 createdAtMs = 0;
+    QByteArray sealedCredentials;
+    std::shared_ptr<AccountState> state;
+
+    bool isUsable() const { return enabled && schedulable; }
+    // With a mapping table the account serves exactly the models it maps; without one, every model.
+    bool servesModel(const QByteArray &model) const;
+    QByteArray mapModel(const QByteArray &model) const; // the upstream model name (unchanged when unmapped)
+    QByteArray upstreamPath(QByteArrayView endpointPath) const; // base path + "/v1/messages" etc.
+};
+
+struct ConsoleCredentials
+{
+    SecretBytes apiKey;
+    SecretBytes proxyPassword;
+};
+
+// The sealed plaintext: "rdc1\n" + apiKey + "\n" + proxyPassword. Neither may contain a newline or NUL.
+[[nodiscard]] Result<SecretBytes> encodeCredentials(QByteArrayView apiKey, QByteArrayView proxyPassword);
+[[nodiscard]] Result<ConsoleCredentials> decodeCredentials(const SecretBytes &plain);
+
+// Validates a base URL (http/https, host present) and a proxy URL (http/socks5, no password inside).
+[[nodiscard]] Result<void> validateBaseUrl(const QString &url);
+[[nodiscard]] Result<void> validateProxyUrl(const QString &url);
+// Parses a mapping JSON object text {"client":"upstream"}; empty text = no mapping.
+[[nodiscard]] Result<QHash<QByteArray, QByteArray>> parseModelMapping(const QString &json);
+
+// Builds the runtime account; the state object is reused when the account was already known.
+[[nodiscard]] Result<ConsoleAccount> consoleAccountFromRecord(const store::AccountRecord &record,
+                                                              std::shared_ptr<AccountState> state);
+
+// The credential header for a Console key: x-api-key for "sk-ant-" keys, else Authorization: Bearer.
+http::Header credentialHeader(const SecretBytes &apiKey);
+
+} // namespace rd::providers

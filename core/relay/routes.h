@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "core/relay/dialect.h"
+
+#include <QByteArray>
+
+namespace rd::relay {
+
+enum class Route
+{
+    NotFound,
+    Messages,    // POST …/v1/messages
+    CountTokens, // POST …/v1/messages/count_tokens
+    Models,      // GET …/v1/models
+    ModelById,   // GET …/v1/models/{id}
+    KeyInfo,     // GET /api/v1/key-info
+    Usage,       // GET /api/v1/usage
+    Me,          // GET /api/v1/me
+    OrgUsage,    // GET /api/v1/organizations/{id}/usage
+    Telemetry,   // POST /api/api/event_logging/batch (no auth)
+    Hello,       // HEAD|GET /api/api/hello (no auth)
+    Health,      // GET /health (no auth)
+};
+
+struct RouteMatch
+{
+    Route route = Route::NotFound;
+    Dialect dialect = Dialect::Anthropic;
+    QByteArray param; // model id for ModelById, organization id for OrgUsage
+    bool needsKey() const { return route != Route::Telemetry && route != Route::Hello && route != Route::Health; }
+};
+
+// (method, percent-decoded path) → handler and dialect. The table is in routes.cpp; tests cover every row.
+RouteMatch matchRoute(QByteArrayView method, QByteArrayView path);
+const char *routeName(Route route); // "anthropic.messages" … for usage rows and logs
+
+} // namespace rd::relay
