@@ -24,8 +24,8 @@ std::optional<DataKeySource> dataKeySourceFromName(const QString &name); // inve
 
 struct DataKey
 {
-    SecretBytes key;      // 32 bytes
-    DataKeySource source; // where it came from
+    SecretBytes key;                                // 32 bytes
+    DataKeySource source = DataKeySource::Keychain; // where it came from
     bool created = false; // true when this run generated it (no earlier data can exist under it)
     QString warning;      // non-empty for KeyFile/Environment: English, shown in log and UI
 };
@@ -36,7 +36,8 @@ struct DataKey
 // cannot store anything. A key that the store recorded as living in the keychain is never silently
 // replaced: an unreachable keychain then yields ErrorCode::KeychainUnavailable.
 // Every keychain job runs under a timeout, so a prompt that never returns cannot hang start-up.
-// Lives on the thread that calls load(); reports once through the callback.
+// Lives on the thread that calls load(); reports once through the callback, always from the event loop (never
+// inside load()). Deleting the provider first abandons the operation without a report.
 class DataKeyProvider : public QObject
 {
     Q_OBJECT
