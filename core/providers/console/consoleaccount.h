@@ -20,7 +20,7 @@ inline constexpr auto kClaudeConsoleType = "claude-console";
 // Mutable per-account state shared by every worker and kept across config reloads.
 struct AccountState
 {
-    std::atomic<qint64> lastUsedMs{0}; // 0 = never used
+    std::atomic<qint64> lastUsedMs{0}; // use sequence number; 0 = never used
     std::atomic<int> inFlight{0};
 };
 

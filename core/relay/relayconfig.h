@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "core/http/serversettings.h"
+
+#include <QHostAddress>
+
+namespace rd::relay {
+
+// Validated relay settings; a change builds a new one. Defaults are what a laptop user wants.
+struct RelayConfig
+{
+    QHostAddress host{QHostAddress::LocalHost}; // LAN binding is explicit
+    quint16 port = 3000;
+    int workerThreads = 0; // 0 = one per core, at least 2
+    http::ServerSettings server;
+    int upstreamConnectTimeoutMs = 10'000;
+    int upstreamHeadersTimeoutMs = 600'000; // Claude Code allows 600 s (x-stainless-timeout)
+    int upstreamIdleTimeoutMs = 600'000;
+    int configPollMs = 500; // how often another process's changes (CLI) are looked for
+
+    int effectiveWorkers() const;
+};
+
+} // namespace rd::relay

@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/relay/relayworker.h"
+
+#include "core/relay/dialect.h"
+#include "core/relay/exchange.h"
+#include "core/relay/forwarding.h"
+#include "core/relay/messagesrequest.h"
+#include "core/relay/usagerecorder.h"
+#include "core/scheduling/accountselector.h"
+#include "core/util/logging.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+using namespace Qt::StringLiterals;
+
+namespace rd::relay {
+
+namespace {
+QString isoTime(qint64 ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs);
+}
+
+QJsonObject totalsJson(const store::UsageTotals &t)
+{
+    return QJsonObject{{u"requests"_s, t.requests},
+                       {u"input_tokens"_s, t.inputTokens},
+                       {u"output_tokens"_s, t.outputTokens},
+                       {u"cache_creation_5m_input_tokens"_s, t.cacheCreate5mTokens},
+                       {u"cache_creation_1h_input_tokens"_s, t.cacheCreate1hTokens},
+                       {u"cache_read_input_tokens"_s, t.cacheReadTokens}};
+}
+} // namespace
+
+RelayWorker::RelayWorker(const RelayConfig &config,
+                         std::shared_ptr<RelayShared> shared,
+                         std::shared_ptr<std::atomic<int>> openConnections)
+    : m_config(config)
+    , m_shared(std::move(shared))
+    , m_openConnections(std::move(openConnections))
+    , m_snapshot(std::make_shared<RelaySnapshot>())
+    , m_upstream(new http::SocketUpstream(this))
+{
+    m_sweep.setInterval(1000);
+    connect(&m_sweep, &QTimer::timeout, this, &RelayWorker::sweep);
+}
+
+RelayWorker::~RelayWorker() = default;
+
+void RelayWorker::adopt(qintptr descriptor)
+{
+    // The timers start here, on the worker's own thread.
+    if (!m_sweep.isActive()) {
+        m_sweep.start();
+    }
+    auto *connection = new http::ClientConnection(descriptor, m_config.server, this, m_openConnections, this);
+    if (!connection->isOpen()) {
+        connection->close();
+    }
+}
+
+void RelayWorker::setSnapshot(std::shared_ptr<const RelaySnapshot> snapshot)
+{
+    m_snapshot = std::move(snapshot);
+}
+
+void RelayWorker::shutdown()
+{
+    m_sweep.stop();
+    const auto connections = findChildren<http::ClientConnection *>(Qt::FindDirectChildrenOnly);
+    for (http::ClientConnection *c : connections) {
+        c->close();
+    }
+}
+
+void RelayWorker::sweep()
+{
+    const qint64 now = http::monotonicMs();
+    const auto connections = findChildren<http::ClientConnection *>(Qt::FindDirectChildrenOnly);
+    for (http::ClientConnection *c : connections) {
+        c->checkTimeouts(now);
+    }
+}
+
+void RelayWorker::answerError(http::ClientConnection *c,
+                              Dialect dialect,
+                              ErrorKind kind,
+                              const QString &message,
+                              const http::HeaderList &extra)
+{
+    c->sendResponse(statusFor(kind), extra, errorBody(dialect, kind, message, c->requestId()), "application/json");
+}
+
+void RelayWorker::answerJson(http::ClientConnection *c, int status, const QByteArray &json)
+{
+    c->sendResponse(status, {}, json, "application/json");
+}
+
+void RelayWorker::rejectMalformed(http::ClientConnection *c, int status, const char *detail, QByteArrayView path)
+{
+    const ErrorKind kind = status == 413 ? ErrorKind::BodyTooLarge
+                           : status == 431 ? ErrorKind::HeadersTooLarge
+                                           : ErrorKind::InvalidRequest;
+    answerError(c, dialectForPath(path), kind, u"Malformed HTTP request: %1"_s.arg(QString::fromLatin1(detail)));
+}
+
+void RelayWorker::serveHealth(http::ClientConnection *c)
+{
+    const bool storeOk = m_shared->storeHealthy.load(std::memory_order_relaxed);
+    int usable = 0;
+    for (const auto &a : m_snapshot->accounts) {
+        usable += a->isUsable() ? 1 : 0;
+    }
+    const QJsonObject components{
+        {u"store"_s, storeOk ? u"ok"_s : u"unusable"_s},
+        {u"listener"_s, u"ok"_s},
+        {u"secrets"_s, m_snapshot->sealer ? u"ok"_s : u"locked"_s},
+        {u"accounts"_s, QJsonObject{{u"total"_s, m_snapshot->accounts.size()}, {u"usable"_s, usable}}},
+        {u"keys"_s, m_snapshot->keys->size()},
+    };
+    const QJsonObject body{{u"status"_s, storeOk ? u"healthy"_s : u"unhealthy"_s},
+                           {u"version"_s, m_shared->version},
+                           {u"components"_s, components}};
+    answerJson(c, storeOk ? 200 : 503, QJsonDocument(body).toJson(QJsonDocument::Compact));
+}
+
+void RelayWorker::handle(http::ClientConnection *c, http::HttpRequest &&request)
+{
+    const RouteMatch route = matchRoute(request.method, request.path);
+    switch (route.route) {
+    case Route::NotFound:
+        answerError(c,
+                    route.dialect,
+                    ErrorKind::NotFound,
+                    u"Invalid URL (%1 %2)"_s.arg(QString::fromLatin1(request.method), QString::fromUtf8(request.path)));
+        return;
+    case Route::Health:
+        serveHealth(c);
+        return;
+    case Route::Hello:
+        // Claude Code's start-up probe: answered at once, without a key, never 401/5xx.
+        c->sendResponse(200, {}, request.method == "HEAD" ? QByteArrayView() : QByteArrayView("{\"ok\":true}"),
+                        "application/json");
+        return;
+    case Route::Telemetry:
+        answerJson(c, 200, QByteArrayLiteral("{\"success\":true}"));
+        return;
+    default:
+        break;
+    }
+
+    const QByteArray presented = auth::presentedKey(request.headers, request.query);
+    if (presented.isEmpty()) {
+        answerError(c,
+                    route.dialect,
+                    ErrorKind::Authentication,
+                    u"Missing API key: send it in the x-api-key or Authorization: Bearer header"_s);
+        return;
+    }
+    const auth::KeyEntry *key = auth::hasPlausibleKeyLength(presented)
+                                    ? m_snapshot->keys->find(auth::hashKey(presented))
+                                    : nullptr;
+    if (!key) {
+        answerError(c, route.dialect, ErrorKind::Authentication, u"Invalid API key"_s);
+        return;
+    }
+    if (!key->enabled) {
+        answerError(c, route.dialect, ErrorKind::Authentication, u"API key is disabled"_s);
+        return;
+    }
+    switch (route.route) {
+    case Route::Messages:
+    case Route::CountTokens:
+    case Route::Models:
+    case Route::ModelById:
+        startExchange(c, std::move(request), route, *key);
+        return;
+    default:
+        serveKeyRoute(c, route, *key);
+        return;
+    }
+}
+
+void RelayWorker::serveKeyRoute(http::ClientConnection *c, const RouteMatch &route, const auth::KeyEntry &key)
+{
+    const store::UsageTotals totals = m_shared->usage->totalsForKey(key.id);
+    QJsonObject body;
+    switch (route.route) {
+    case Route::Me:
+        body = QJsonObject{{u"id"_s, u"user_"_s + key.id},
+                           {u"type"_s, u"user"_s},
+                           {u"display_name"_s, key.name},
+                           {u"created_at"_s, isoTime(key.createdAtMs)}};
+        break;
+    case Route::OrgUsage:
+        // No cost limits exist yet, so there is no balance to report: null, not an invented number.
+        body = QJsonObject{{u"object"_s, u"usage"_s},
+                           {u"data"_s,
+                            QJsonArray{QJsonObject{{u"type"_s, u"credit_balance"_s},
+                                                   {u"credit_balance"_s, QJsonValue::Null}}}}};
+        break;
+    case Route::KeyInfo:
+    case Route::Usage:
+    default:
+        body = QJsonObject{{u"id"_s, key.id},
+                           {u"name"_s, key.name},
+                           {u"key_hash_prefix"_s, QString::fromLatin1(key.logId)},
+                           {u"enabled"_s, key.enabled},
+                           {u"created_at"_s, isoTime(key.createdAtMs)},
+                           {u"limits"_s, QJsonObject{}},
+                           {u"usage"_s, QJsonObject{{u"total"_s, totalsJson(totals)}}}};
+        break;
+    }
+    answerJson(c, 200, QJsonDocument(body).toJson(QJsonDocument::Compact));
+}
+
+void RelayWorker::startExchange(http::ClientConnection *c,
+                                http::HttpRequest &&request,
+                                const RouteMatch &route,
+                                const auth::KeyEntry &key)
+{
+    const bool hasBody = route.route == Route::Messages || route.route == Route::CountTokens;
+    QByteArray model;
+    QByteArray body;
+    if (hasBody) {
+        const QByteArray encoding = request.header("content-encoding").trimmed().toLower();
+        if (!encoding.isEmpty() && encoding != "identity") {
+            answerError(c, route.dialect, ErrorKind::InvalidRequest, u"Compressed request bodies are not supported"_s);
+            return;
+        }
+        const bool mappingPossible = std::any_of(m_snapshot->accounts.cbegin(),
+                                                 m_snapshot->accounts.cend(),
+                                                 [](const auto &a) { return !a->modelMap.isEmpty(); });
+        Result<MessagesRequestInfo> info = inspectMessagesBody(request.body, mappingPossible);
+        if (!info) {
+            answerError(c, route.dialect, ErrorKind::InvalidRequest, info.error().detail);
+            return;
+        }
+        model = info->model;
+        body = std::move(request.body);
+        scheduling::Selection pick = scheduling::selectAccount(m_snapshot->accounts, model);
+        if (pick.outcome == scheduling::SelectionOutcome::Selected) {
+            const QByteArray upstreamModel = pick.account->mapModel(model);
+            if (upstreamModel != model && info->modelOffset >= 0) {
+                body = replaceModel(body, *info, upstreamModel); // the only rewrite: everything else byte for byte
+            }
+        }
+        if (pick.outcome == scheduling::SelectionOutcome::ModelNotServed) {
+            answerError(c,
+                        route.dialect,
+                        ErrorKind::ModelNotFound,
+                        u"No account serves the model '%1'"_s.arg(QString::fromUtf8(model)));
+            return;
+        }
+        if (pick.outcome == scheduling::SelectionOutcome::NoAccounts) {
+            answerError(c, route.dialect, ErrorKind::ServiceUnavailable, u"No upstream account is available"_s);
+            return;
+        }
+        request.body = std::move(body);
+        Exchange::Plan plan;
+        plan.account = pick.account;
+        plan.requestModel = model;
+        plan.recordUsage = route.route == Route::Messages;
+        plan.route = route.route;
+        plan.dialect = route.dialect;
+        plan.keyId = key.id;
+        plan.keyLogId = key.logId;
+        plan.receivedAtMs = http::monotonicMs();
+        plan.receivedAtEpochMs = QDateTime::currentMSecsSinceEpoch();
+        // continue below with the shared part
+        if (!m_snapshot->sealer) {
+            answerError(c, route.dialect, ErrorKind::ServiceUnavailable, u"Account credentials are locked"_s);
+            return;
+        }
+        Result<SecretBytes> plain = m_snapshot->sealer->unseal(plan.account->sealedCredentials,
+                                                               plan.account->id.toUtf8());
+        Result<providers::ConsoleCredentials> creds = plain ? providers::decodeCredentials(*plain)
+                                                            : tl::unexpected(plain.error());
+        if (!creds) {
+            qCWarning(lcRelay) << "account" << plan.account->id << "credentials unusable:" << creds.error().detail;
+            answerError(c, route.dialect, ErrorKind::Internal, u"The account's credentials could not be opened"_s);
+            return;
+        }
+        http::UpstreamRequest &up = plan.request;
+        up.endpoint = plan.account->endpoint;
+        if (!creds->proxyPassword.isEmpty()) {
+            up.endpoint.proxy.setPassword(QString::fromUtf8(creds->proxyPassword.expose()));
+        }
+        up.method = request.method;
+        up.target = plan.account->upstreamPath(route.route == Route::Messages ? QByteArrayView("/v1/messages")
+                                                                                : QByteArrayView("/v1/messages/count_tokens"));
+        if (!request.query.isEmpty()) {
+            up.target += '?' + request.query; // e.g. Claude Code's ?beta=true
+        }
+        up.headers = upstreamRequestHeaders(request.headers, plan.account->userAgent);
+        up.headers.append(providers::credentialHeader(creds->apiKey));
+        up.body = std::move(request.body);
+        up.connectTimeoutMs = m_config.upstreamConnectTimeoutMs;
+        up.headersTimeoutMs = m_config.upstreamHeadersTimeoutMs;
+        up.idleTimeoutMs = m_config.upstreamIdleTimeoutMs;
+        scheduling::markUsed(*plan.account);
+        auto *exchange = new Exchange(this, c, std::move(plan));
+        exchange->start();
+        return;
+    }
+    // GET models: served by the upstream of the first usable account.
+    scheduling::Selection pick = scheduling::selectAccount(m_snapshot->accounts, {});
+    if (pick.outcome != scheduling::SelectionOutcome::Selected || !m_snapshot->sealer) {
+        answerError(c, route.dialect, ErrorKind::ServiceUnavailable, u"No upstream account is available"_s);
+        return;
+    }
+    Exchange::Plan plan;
+    plan.account = pick.account;
+    plan.route = route.route;
+    plan.dialect = route.dialect;
+    plan.keyId = key.id;
+    plan.keyLogId = key.logId;
+    plan.receivedAtMs = http::monotonicMs();
+    plan.receivedAtEpochMs = QDateTime::currentMSecsSinceEpoch();
+    Result<SecretBytes> plain = m_snapshot->sealer->unseal(plan.account->sealedCredentials, plan.account->id.toUtf8());
+    Result<providers::ConsoleCredentials> creds = plain ? providers::decodeCredentials(*plain)
+                                                        : tl::unexpected(plain.error());
+    if (!creds) {
+        answerError(c, route.dialect, ErrorKind::Internal, u"The account's credentials could not be opened"_s);
+        return;
+    }
+    http::UpstreamRequest &up = plan.request;
+    up.endpoint = plan.account->endpoint;
+    if (!creds->proxyPassword.isEmpty()) {
+        up.endpoint.proxy.setPassword(QString::fromUtf8(creds->proxyPassword.expose()));
+    }
+    up.method = "GET";
+    const QByteArray endpointPath = route.route == Route::Models ? QByteArray("/v1/models")
+                                                                 : QByteArray("/v1/models/") + route.param;
+    up.target = plan.account->upstreamPath(endpointPath);
+    if (!request.query.isEmpty()) {
+        up.target += '?' + request.query;
+    }
+    up.headers = upstreamRequestHeaders(request.headers, plan.account->userAgent);
+    up.headers.append(providers::credentialHeader(creds->apiKey));
+    up.connectTimeoutMs = m_config.upstreamConnectTimeoutMs;
+    up.headersTimeoutMs = m_config.upstreamHeadersTimeoutMs;
+    up.idleTimeoutMs = m_config.upstreamIdleTimeoutMs;
+    auto *exchange = new Exchange(this, c, std::move(plan));
+    exchange->start();
+}
+
+} // namespace rd::relay

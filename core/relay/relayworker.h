@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "core/http/acceptor.h"
+#include "core/http/clientconnection.h"
+#include "core/http/socketupstream.h"
+#include "core/relay/relayconfig.h"
+#include "core/relay/relaysnapshot.h"
+#include "core/relay/routes.h"
+
+#include <QTimer>
+
+#include <atomic>
+#include <memory>
+
+namespace rd::relay {
+
+class UsageRecorder;
+
+// Facts every worker may read, owned by RelayService.
+struct RelayShared
+{
+    std::shared_ptr<UsageRecorder> usage;
+    std::atomic<bool> storeHealthy{true};
+    std::atomic<int> activeExchanges{0};
+    QString version;
+};
+
+// One relay worker thread ("relay-worker-<i>"): owns its client connections, its upstream pool and the
+// exchanges in flight. Requests are answered here from the in-memory snapshot; nothing waits for SQL.
+class RelayWorker : public http::ConnectionHost, public http::RequestHandler
+{
+    Q_OBJECT
+public:
+    RelayWorker(const RelayConfig &config,
+                std::shared_ptr<RelayShared> shared,
+                std::shared_ptr<std::atomic<int>> openConnections);
+    ~RelayWorker() override;
+
+    void adopt(qintptr descriptor) override;
+    void setSnapshot(std::shared_ptr<const RelaySnapshot> snapshot); // on this worker's thread
+    void shutdown();                                                 // closes every connection
+
+    // RequestHandler
+    void handle(http::ClientConnection *connection, http::HttpRequest &&request) override;
+    void rejectMalformed(http::ClientConnection *connection, int status, const char *detail, QByteArrayView path) override;
+
+    const RelayConfig &config() const { return m_config; }
+    http::UpstreamTransport &transport() { return *m_upstream; }
+    RelayShared &shared() { return *m_shared; }
+
+private:
+    void sweep();
+    void answerError(http::ClientConnection *c, Dialect dialect, ErrorKind kind, const QString &message,
+                     const http::HeaderList &extra = {});
+    void answerJson(http::ClientConnection *c, int status, const QByteArray &json);
+    void serveHealth(http::ClientConnection *c);
+    void serveKeyRoute(http::ClientConnection *c, const RouteMatch &route, const auth::KeyEntry &key);
+    void startExchange(http::ClientConnection *c, http::HttpRequest &&request, const RouteMatch &route,
+                       const auth::KeyEntry &key);
+
+    RelayConfig m_config;
+    std::shared_ptr<RelayShared> m_shared;
+    std::shared_ptr<std::atomic<int>> m_openConnections;
+    std::shared_ptr<const RelaySnapshot> m_snapshot;
+    http::SocketUpstream *m_upstream = nullptr;
+    QTimer m_sweep;
+};
+
+} // namespace rd::relay
