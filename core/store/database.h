@@ -31,8 +31,8 @@ public:
     // timeout, and runs pending migrations inside one transaction each. connectionName must be unique per thread.
     [[nodiscard]] static Result<Database> open(const StoreLocation &location, const QString &connectionName);
 
-    int schemaVersion() const;
-    bool isUsable(); // a cheap "SELECT 1" for /health
+    int schemaVersion() const; // after migrations: latestSchemaVersion()
+    bool isUsable();           // a cheap read for /health; false when closed, deleted or corrupt
 
     // meta: small key/value settings (data key source, key check, ...)
     [[nodiscard]] Result<std::optional<QString>> meta(const QString &key);
@@ -40,7 +40,7 @@ public:
     // Bumped by triggers whenever api_keys or accounts change (from any process).
     [[nodiscard]] Result<qint64> configRevision();
 
-    // keys
+    // keys and accounts: an invalid createdAt is stored as "now"; a duplicate name is InvalidArgument
     [[nodiscard]] Result<QList<ApiKeyRecord>> listKeys();
     [[nodiscard]] Result<void> insertKey(const ApiKeyRecord &key);
     [[nodiscard]] Result<void> setKeyEnabled(const QString &idOrName, bool enabled); // NotFound when absent
@@ -48,22 +48,30 @@ public:
 
     // accounts
     [[nodiscard]] Result<QList<AccountRecord>> listAccounts();
-    [[nodiscard]] Result<void> insertAccount(const AccountRecord &account);
+    [[nodiscard]] Result<void> insertAccount(const AccountRecord &account); // optional texts: "" ↔ NULL
     [[nodiscard]] Result<void> setAccountEnabled(const QString &idOrName, bool enabled);
     [[nodiscard]] Result<void> setAccountSchedulable(const QString &idOrName, bool schedulable);
     [[nodiscard]] Result<void> deleteAccount(const QString &idOrName);
 
-    // usage
+    // usage: empty texts and firstByteMs -1 are stored as NULL
     [[nodiscard]] Result<void> insertUsage(const QList<UsageRow> &rows); // one transaction
-    [[nodiscard]] Result<QList<UsageRow>> recentUsage(int limit);          // newest first
+    [[nodiscard]] Result<QList<UsageRow>> recentUsage(int limit);        // newest first
     [[nodiscard]] Result<UsageTotals> usageTotals(const QString &keyId = {}, qint64 sinceMs = 0);
 
     QSqlDatabase &connection() { return m_db; }
 
 private:
-    explicit Database(QSqlDatabase db, QString connectionName);
+    explicit Database(QSqlDatabase db, QString connectionName, QString sqlitePath);
+    [[nodiscard]] Result<void> configure();
+    [[nodiscard]] Result<void> migrate();
+    [[nodiscard]] Result<QString> resolveId(const QString &table, const QString &idOrName, const QString &noun);
+    [[nodiscard]] Result<void>
+    setFlag(const QString &table, const QString &column, const QString &noun, const QString &idOrName, bool value);
+    [[nodiscard]] Result<void> deleteRow(const QString &table, const QString &noun, const QString &idOrName);
     QSqlDatabase m_db;
-    QString m_connectionName;
+    QString m_connectionName; // empty once moved from: the destructor then does nothing
+    QString m_sqlitePath;
+    int m_schemaVersion = 0;
 };
 
 } // namespace rd::store

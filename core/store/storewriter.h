@@ -8,6 +8,7 @@
 #include <QMutex>
 #include <QObject>
 #include <QThread>
+#include <QWaitCondition>
 
 #include <atomic>
 
@@ -22,9 +23,11 @@ public:
     explicit StoreWriter(StoreLocation location, QObject *parent = nullptr);
     ~StoreWriter() override; // flushes what is queued, then joins the thread
 
-    void start();                   // opens the connection on the writer thread
-    void enqueue(UsageRow row);     // any thread, never blocks on SQL
-    void flush();                   // any thread: blocks until everything queued so far is written (shutdown, tests)
+    void start();               // starts the thread and opens the connection there
+    void enqueue(UsageRow row); // any thread, never blocks on SQL
+    // Any thread but the writer's: blocks until every row enqueued before the call is committed (or counted as
+    // failed). Only for shutdown and tests — never call it from the GUI thread while the app runs.
+    void flush();
     qint64 writtenRows() const { return m_written.load(); }
     qint64 failedRows() const { return m_failed.load(); }
 
@@ -39,6 +42,10 @@ private:
     QMutex m_mutex;
     QList<UsageRow> m_queue;
     bool m_drainScheduled = false;
+    bool m_started = false;
+    qint64 m_enqueued = 0;     // under m_mutex: rows ever enqueued
+    qint64 m_processed = 0;    // under m_mutex: rows ever written or failed
+    QWaitCondition m_progress; // woken whenever m_processed grows
     std::atomic<qint64> m_written{0};
     std::atomic<qint64> m_failed{0};
 };

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/store/migrations.h"
+
+using namespace Qt::StringLiterals;
+
+namespace rd::store {
+
+namespace {
+
+// AFTER INSERT/UPDATE/DELETE on `table` bumps meta.config_revision, so a relay in another process notices CLI edits.
+QStringList revisionTriggers(const QString &table)
+{
+    QStringList statements;
+    for (const QString &event : {u"INSERT"_s, u"UPDATE"_s, u"DELETE"_s}) {
+        statements << u"CREATE TRIGGER %1_%2_bumps_revision AFTER %3 ON %1 FOR EACH ROW BEGIN "
+                      "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) WHERE key = 'config_revision'; "
+                      "END"_s.arg(table, event.toLower(), event);
+    }
+    return statements;
+}
+
+QList<Migration> buildMigrations()
+{
+    Migration initial{1, "initial schema: meta, api_keys, accounts, usage_requests", {}};
+    initial.sqlite = QStringList{
+        u"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"_s,
+        u"INSERT INTO meta (key, value) VALUES ('config_revision', '0')"_s,
+        u"CREATE TABLE api_keys (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, key_hash TEXT NOT NULL UNIQUE, "
+        "enabled INTEGER NOT NULL, created_at BIGINT NOT NULL)"_s,
+        // BLOB is SQLite's name; PostgreSQL spells it BYTEA.
+        u"CREATE TABLE accounts (id TEXT PRIMARY KEY, type TEXT NOT NULL, name TEXT NOT NULL UNIQUE, "
+        "base_url TEXT NOT NULL, sealed_credentials BLOB NOT NULL, user_agent TEXT, model_mapping TEXT, "
+        "priority INTEGER NOT NULL, schedulable INTEGER NOT NULL, enabled INTEGER NOT NULL, proxy_url TEXT, "
+        "ca_cert_pem TEXT, created_at BIGINT NOT NULL)"_s,
+        // AUTOINCREMENT is SQLite-only; PostgreSQL: id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY.
+        u"CREATE TABLE usage_requests (id INTEGER PRIMARY KEY AUTOINCREMENT, request_id TEXT NOT NULL, "
+        "ts_ms BIGINT NOT NULL, key_id TEXT, account_id TEXT, model TEXT, route TEXT, status INTEGER, "
+        "stream INTEGER, aborted INTEGER, input_tokens BIGINT, output_tokens BIGINT, "
+        "cache_create_5m_tokens BIGINT, cache_create_1h_tokens BIGINT, cache_read_tokens BIGINT, "
+        "usage_seen INTEGER, first_byte_ms BIGINT, total_ms BIGINT)"_s,
+        u"CREATE INDEX usage_requests_ts ON usage_requests (ts_ms)"_s,
+        u"CREATE INDEX usage_requests_key_ts ON usage_requests (key_id, ts_ms)"_s,
+    };
+    initial.sqlite << revisionTriggers(u"api_keys"_s) << revisionTriggers(u"accounts"_s);
+    return {initial};
+}
+
+} // namespace
+
+const QList<Migration> &migrations()
+{
+    static const QList<Migration> s_migrations = buildMigrations();
+    return s_migrations;
+}
+
+int latestSchemaVersion()
+{
+    return migrations().isEmpty() ? 0 : migrations().constLast().version;
+}
+
+} // namespace rd::store
