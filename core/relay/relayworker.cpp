@@ -190,7 +190,7 @@ void RelayWorker::serveKeyRoute(http::ClientConnection *c, const RouteMatch &rou
     QJsonObject body;
     switch (route.route) {
     case Route::Me:
-        body = QJsonObject{{u"id"_s, u"user_"_s + key.id},
+        body = QJsonObject{{u"id"_s, QString(u"user_"_s + key.id)},
                            {u"type"_s, u"user"_s},
                            {u"display_name"_s, key.name},
                            {u"created_at"_s, isoTime(key.createdAtMs)}};

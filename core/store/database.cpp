@@ -680,4 +680,28 @@ Result<UsageTotals> Database::usageTotals(const QString &keyId, qint64 sinceMs)
     return totals;
 }
 
+Result<QHash<QString, UsageTotals>> Database::usageTotalsByKey()
+{
+    auto query = run(m_db,
+                     u"sum usage by key"_s,
+                     u"SELECT key_id, COUNT(*), COALESCE(SUM(input_tokens), 0), COALESCE(SUM(output_tokens), 0), "
+                     "COALESCE(SUM(cache_create_5m_tokens), 0), COALESCE(SUM(cache_create_1h_tokens), 0), "
+                     "COALESCE(SUM(cache_read_tokens), 0) FROM usage_requests GROUP BY key_id"_s,
+                     {});
+    if (!query) {
+        return tl::unexpected(query.error());
+    }
+    QHash<QString, UsageTotals> out;
+    while (query->next()) {
+        UsageTotals &t = out[query->value(0).toString()];
+        t.requests = query->value(1).toLongLong();
+        t.inputTokens = query->value(2).toLongLong();
+        t.outputTokens = query->value(3).toLongLong();
+        t.cacheCreate5mTokens = query->value(4).toLongLong();
+        t.cacheCreate1hTokens = query->value(5).toLongLong();
+        t.cacheReadTokens = query->value(6).toLongLong();
+    }
+    return out;
+}
+
 } // namespace rd::store

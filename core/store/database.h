@@ -4,6 +4,7 @@
 #include "core/store/records.h"
 #include "core/util/result.h"
 
+#include <QHash>
 #include <QSqlDatabase>
 #include <QString>
 
@@ -57,6 +58,7 @@ public:
     [[nodiscard]] Result<void> insertUsage(const QList<UsageRow> &rows); // one transaction
     [[nodiscard]] Result<QList<UsageRow>> recentUsage(int limit);        // newest first
     [[nodiscard]] Result<UsageTotals> usageTotals(const QString &keyId = {}, qint64 sinceMs = 0);
+    [[nodiscard]] Result<QHash<QString, UsageTotals>> usageTotalsByKey(); // all time, one row per key
 
     QSqlDatabase &connection() { return m_db; }
 

@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/relay/relayservice.h"
+
+#include "core/http/acceptor.h"
+#include "core/relay/configwatcher.h"
+#include "core/relay/relayworker.h"
+#include "core/relay/usagerecorder.h"
+#include "core/store/storewriter.h"
+#include "core/util/logging.h"
+
+using namespace Qt::StringLiterals;
+
+namespace rd::relay {
+
+RelayService::RelayService(RelayConfig config, store::StoreLocation location, QObject *parent)
+    : QObject(parent)
+    , m_config(std::move(config))
+    , m_location(std::move(location))
+    , m_shared(std::make_shared<RelayShared>())
+    , m_openConnections(std::make_shared<std::atomic<int>>(0))
+    , m_writer(std::make_unique<store::StoreWriter>(m_location))
+{
+    store::StoreWriter *writer = m_writer.get();
+    m_shared->usage = std::make_shared<UsageRecorder>([writer](store::UsageRow &&row) { writer->enqueue(std::move(row)); });
+    m_shared->version = QStringLiteral(RELAYDESK_VERSION);
+}
+
+RelayService::~RelayService()
+{
+    stopAll();
+}
+
+void RelayService::setSealer(std::shared_ptr<const secrets::Sealer> sealer)
+{
+    m_sealer = std::move(sealer);
+    pushToWorkers();
+}
+
+void RelayService::start()
+{
+    http::raiseOpenFileLimit();
+    m_writer->start();
+
+    const int n = m_config.effectiveWorkers();
+    for (int i = 0; i < n; ++i) {
+        auto *thread = new QThread(this);
+        thread->setObjectName(u"relay-worker-%1"_s.arg(i));
+        auto *worker = new RelayWorker(m_config, m_shared, m_openConnections);
+        worker->moveToThread(thread);
+        connect(thread, &QThread::finished, worker, &QObject::deleteLater);
+        thread->start();
+        m_workerThreads.append(thread);
+        m_workers.append(worker);
+    }
+
+    m_configThread.setObjectName(u"relay-config"_s);
+    m_watcher = new ConfigWatcher(m_location, m_config.configPollMs);
+    m_watcher->moveToThread(&m_configThread);
+    connect(&m_configThread, &QThread::finished, m_watcher, &QObject::deleteLater);
+    connect(m_watcher, &ConfigWatcher::snapshotLoaded, this, &RelayService::applySnapshot);
+    connect(m_watcher, &ConfigWatcher::usageSeeded, this, [this](const QHash<QString, store::UsageTotals> &totals) {
+        m_shared->usage->seed(totals);
+    });
+    connect(m_watcher, &ConfigWatcher::storeHealthChanged, this, [this](bool usable) {
+        m_shared->storeHealthy.store(usable);
+    });
+    connect(m_watcher, &ConfigWatcher::failed, this, [this](const Error &error) {
+        m_shared->storeHealthy.store(false);
+        emit startFailed(error);
+    });
+    m_configThread.start();
+    QMetaObject::invokeMethod(m_watcher, &ConfigWatcher::start, Qt::QueuedConnection);
+
+    // The acceptor listens on its own thread and reports back through a queued call.
+    QList<http::ConnectionHost *> hosts(m_workers.cbegin(), m_workers.cend());
+    auto *acceptor = new http::Acceptor(hosts, m_config.server.maxConnections, m_openConnections);
+    m_acceptThread.setObjectName(u"relay-accept"_s);
+    acceptor->moveToThread(&m_acceptThread);
+    connect(&m_acceptThread, &QThread::finished, acceptor, &QObject::deleteLater);
+    m_acceptor = acceptor;
+    m_acceptThread.start();
+    const QHostAddress host = m_config.host;
+    const quint16 port = m_config.port;
+    QMetaObject::invokeMethod(
+        acceptor,
+        [this, acceptor, host, port] {
+            const bool ok = acceptor->listen(host, port);
+            const QHostAddress address = acceptor->serverAddress();
+            const quint16 bound = acceptor->serverPort();
+            const QString why = acceptor->errorString();
+            QMetaObject::invokeMethod(
+                this,
+                [this, ok, address, bound, why, host, port] {
+                    if (!ok) {
+                        emit startFailed(Error{ErrorCode::InvalidConfig,
+                                               u"cannot listen on %1:%2: %3"_s.arg(host.toString()).arg(port).arg(why)});
+                        return;
+                    }
+                    m_listening = true;
+                    m_address = address;
+                    m_port = bound;
+                    qCInfo(lcRelay).noquote() << u"listening on %1:%2"_s.arg(address.toString()).arg(bound);
+                    emit listening(address, bound);
+                },
+                Qt::QueuedConnection);
+        },
+        Qt::QueuedConnection);
+}
+
+void RelayService::applySnapshot(std::shared_ptr<const RelaySnapshot> snapshot)
+{
+    m_loaded = std::move(snapshot);
+    pushToWorkers();
+    emit configApplied(m_loaded->revision);
+}
+
+void RelayService::pushToWorkers()
+{
+    auto snapshot = std::make_shared<RelaySnapshot>(*m_loaded);
+    snapshot->sealer = m_sealer;
+    m_current = snapshot;
+    for (RelayWorker *worker : std::as_const(m_workers)) {
+        QMetaObject::invokeMethod(
+            worker, [worker, snapshot] { worker->setSnapshot(snapshot); }, Qt::QueuedConnection);
+    }
+}
+
+RelayStatus RelayService::status() const
+{
+    RelayStatus s;
+    s.listening = m_listening;
+    s.address = m_address;
+    s.port = m_port;
+    s.workers = static_cast<int>(m_workers.size());
+    s.openConnections = m_openConnections->load();
+    s.activeRequests = m_shared->activeExchanges.load();
+    s.requestsRecorded = m_shared->usage->requestsRecorded();
+    s.storeHealthy = m_shared->storeHealthy.load();
+    if (m_current) {
+        s.configRevision = m_current->revision;
+        s.keys = static_cast<int>(m_current->keys->size());
+        s.accounts = static_cast<int>(m_current->accounts.size());
+        s.secretsUnlocked = m_current->sealer != nullptr;
+    }
+    return s;
+}
+
+void RelayService::stopAll()
+{
+    // Each thread does its own shutdown step and then quits itself, so the step is never skipped.
+    if (m_acceptThread.isRunning()) {
+        auto *acceptor = static_cast<http::Acceptor *>(m_acceptor);
+        QThread *thread = &m_acceptThread;
+        QMetaObject::invokeMethod(
+            acceptor,
+            [acceptor, thread] {
+                acceptor->close();
+                thread->quit();
+            },
+            Qt::QueuedConnection);
+        m_acceptThread.wait();
+    }
+    for (qsizetype i = 0; i < m_workers.size(); ++i) {
+        RelayWorker *worker = m_workers.at(i);
+        QThread *thread = m_workerThreads.at(i);
+        QMetaObject::invokeMethod(
+            worker,
+            [worker, thread] {
+                worker->shutdown();
+                thread->quit();
+            },
+            Qt::QueuedConnection);
+    }
+    for (QThread *thread : std::as_const(m_workerThreads)) {
+        thread->wait();
+    }
+    m_workers.clear();
+    if (m_configThread.isRunning()) {
+        ConfigWatcher *watcher = m_watcher;
+        QThread *thread = &m_configThread;
+        QMetaObject::invokeMethod(
+            watcher,
+            [watcher, thread] {
+                watcher->stop();
+                thread->quit();
+            },
+            Qt::QueuedConnection);
+        m_configThread.wait();
+    }
+    m_writer.reset(); // flushes queued usage rows
+}
+
+} // namespace rd::relay

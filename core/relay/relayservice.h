@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "core/relay/relayconfig.h"
+#include "core/relay/relaysnapshot.h"
+#include "core/store/database.h"
+#include "core/util/result.h"
+
+#include <QHostAddress>
+#include <QList>
+#include <QObject>
+#include <QThread>
+
+#include <atomic>
+#include <memory>
+
+namespace rd::store {
+class StoreWriter;
+}
+
+namespace rd::relay {
+
+class ConfigWatcher;
+class RelayWorker;
+class UsageRecorder;
+struct RelayShared;
+
+struct RelayStatus
+{
+    bool listening = false;
+    QHostAddress address;
+    quint16 port = 0;
+    int workers = 0;
+    int openConnections = 0;
+    int activeRequests = 0;
+    qint64 requestsRecorded = 0;
+    qint64 configRevision = -1;
+    int keys = 0;
+    int accounts = 0;
+    bool storeHealthy = true;
+    bool secretsUnlocked = false;
+};
+
+// The engine's facade: the one object ui/ and app/ hold. Owns the acceptor thread, the worker threads, the
+// config watcher thread and the store writer. Lives on the thread that created it (GUI or main); never blocks it.
+class RelayService : public QObject
+{
+    Q_OBJECT
+public:
+    RelayService(RelayConfig config, store::StoreLocation location, QObject *parent = nullptr);
+    ~RelayService() override; // stops accepting, closes connections, flushes usage, joins every thread
+
+    void setSealer(std::shared_ptr<const secrets::Sealer> sealer); // unlocks account credentials
+    void start();                                                  // answered by listening() or startFailed()
+    RelayStatus status() const;
+    store::StoreWriter *storeWriter() const { return m_writer.get(); }
+
+signals:
+    void listening(const QHostAddress &address, quint16 port);
+    void startFailed(const rd::Error &error);
+    void configApplied(qint64 revision);
+
+private:
+    void applySnapshot(std::shared_ptr<const RelaySnapshot> snapshot);
+    void pushToWorkers();
+    void stopAll();
+
+    RelayConfig m_config;
+    store::StoreLocation m_location;
+    std::shared_ptr<RelayShared> m_shared;
+    std::shared_ptr<std::atomic<int>> m_openConnections;
+    std::unique_ptr<store::StoreWriter> m_writer;
+    std::shared_ptr<const RelaySnapshot> m_loaded = std::make_shared<RelaySnapshot>(); // from the watcher
+    std::shared_ptr<const secrets::Sealer> m_sealer;
+    std::shared_ptr<const RelaySnapshot> m_current;
+    QList<QThread *> m_workerThreads;
+    QList<RelayWorker *> m_workers;
+    QThread m_acceptThread;
+    QObject *m_acceptor = nullptr; // an http::Acceptor living on m_acceptThread
+    QThread m_configThread;
+    ConfigWatcher *m_watcher = nullptr;
+    bool m_listening = false;
+    QHostAddress m_address;
+    quint16 m_port = 0;
+};
+
+} // namespace rd::relay
