@@ -1,8 +1,108 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "app/cli/args.h"
+#include "app/cli/commands.h"
+#include "app/cli/common.h"
+#include "app/cli/engine.h"
+#include "core/config/datapaths.h"
+
 #include <QCoreApplication>
+
+#ifdef RELAYDESK_WITH_UI
+#include "ui/mainwindow/mainwindow.h"
+
+#include <QApplication>
+#endif
+
+#include <memory>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+bool hasDisplay()
+{
+#if defined(Q_OS_LINUX) || defined(Q_OS_FREEBSD)
+    return !qEnvironmentVariableIsEmpty("DISPLAY") || !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")
+           || qEnvironmentVariable("QT_QPA_PLATFORM") == u"offscreen"_s;
+#else
+    return true;
+#endif
+}
+
+#ifdef RELAYDESK_WITH_UI
+int runWindow(int argc, char **argv, const QStringList &args)
+{
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(u"RelayDesk"_s);
+    rd::cli::Args a;
+    if (!a.parse(args, {u"host"_s, u"port"_s, u"workers"_s, u"max-body-mb"_s, u"data-dir"_s}, {u"minimized"_s})) {
+        return rd::cli::usageError(a.error());
+    }
+    auto config = rd::cli::relayConfigFrom(a.value(u"host"_s), a.value(u"port"_s), a.value(u"workers"_s),
+                                           a.value(u"max-body-mb"_s));
+    if (!config) {
+        return rd::cli::usageError(config.error().detail);
+    }
+    rd::cli::quitOnSignals();
+    rd::ui::MainWindow window;
+    rd::cli::Engine engine(*config, rd::config::resolveDataDir(a.value(u"data-dir"_s)));
+    QObject::connect(&engine, &rd::cli::Engine::running, &window, [&](const QString &address, quint16 port) {
+        rd::cli::printErr(u"relaydesk: listening on %1:%2"_s.arg(address).arg(port));
+        window.attach(engine.service(), engine.dataDir(), engine.keyWarning());
+    });
+    QObject::connect(&engine, &rd::cli::Engine::failed, &window, [&window](const QString &message) {
+        rd::cli::printErr(u"relaydesk: "_s + message);
+        window.showFailure(message);
+    });
+    if (!a.has(u"minimized"_s)) {
+        window.show();
+    }
+    engine.start();
+    return QApplication::exec();
+}
+#endif
+
+} // namespace
 
 int main(int argc, char **argv)
 {
+    QStringList args;
+    for (int i = 1; i < argc; ++i) {
+        args.append(QString::fromLocal8Bit(argv[i]));
+    }
+    const QString command = args.value(0);
+    if (command == u"--version"_s || command == u"-v"_s) {
+        rd::cli::printOut(u"relaydesk " RELAYDESK_VERSION ""_s);
+        return 0;
+    }
+    if (command == u"--help"_s || command == u"-h"_s || command == u"help"_s) {
+        rd::cli::printOut(rd::cli::usageText());
+        return 0;
+    }
+    const bool subcommand = !command.isEmpty() && !command.startsWith(u"--"_s);
+#ifdef RELAYDESK_WITH_UI
+    if (!subcommand && hasDisplay()) {
+        return runWindow(argc, argv, args);
+    }
+#endif
     QCoreApplication app(argc, argv);
-    return 0;
+    QCoreApplication::setApplicationName(u"RelayDesk"_s);
+    QCoreApplication::setApplicationVersion(QStringLiteral(RELAYDESK_VERSION));
+    if (!subcommand) {
+        return rd::cli::serveCommand(args); // no display: the same relay, headless
+    }
+    const QStringList rest = args.mid(1);
+    if (command == u"serve"_s) {
+        return rd::cli::serveCommand(rest);
+    }
+    if (command == u"keys"_s) {
+        return rd::cli::keysCommand(rest);
+    }
+    if (command == u"accounts"_s) {
+        return rd::cli::accountsCommand(rest);
+    }
+    if (command == u"status"_s) {
+        return rd::cli::statusCommand(rest);
+    }
+    return rd::cli::usageError(u"unknown command '%1'"_s.arg(command));
 }

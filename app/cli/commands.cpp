@@ -1,0 +1,410 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "app/cli/commands.h"
+
+#include "app/cli/args.h"
+#include "app/cli/common.h"
+#include "app/cli/engine.h"
+#include "core/auth/apikeys.h"
+#include "core/config/datapaths.h"
+#include "core/providers/console/consoleaccount.h"
+#include "core/secrets/storeunlock.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QEventLoop>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QUuid>
+
+#include <openssl/rand.h>
+
+using namespace Qt::StringLiterals;
+
+namespace rd::cli {
+
+namespace {
+QString newId(const char *prefix)
+{
+    unsigned char raw[8];
+    RAND_bytes(raw, sizeof raw);
+    return QString::fromLatin1(prefix) + QString::fromLatin1(QByteArray(reinterpret_cast<const char *>(raw), 8).toHex());
+}
+
+QString yesNo(bool b)
+{
+    return b ? u"yes"_s : u"no"_s;
+}
+
+int reportResult(const Result<void> &r, const QString &done)
+{
+    if (!r) {
+        printErr(u"relaydesk: "_s + r.error().detail);
+        return 1;
+    }
+    printOut(done);
+    return 0;
+}
+
+int keysCreate(store::Database &db, const Args &a)
+{
+    const QString name = a.value(u"name"_s).trimmed();
+    if (name.isEmpty()) {
+        return usageError(u"keys create needs --name NAME"_s);
+    }
+    const QByteArray key = auth::generateKey();
+    store::ApiKeyRecord record;
+    record.id = newId("key_");
+    record.name = name;
+    record.keyHash = auth::hashKey(key);
+    record.enabled = true;
+    record.createdAt = QDateTime::currentDateTimeUtc();
+    if (auto ok = db.insertKey(record); !ok) {
+        printErr(u"relaydesk: "_s + ok.error().detail);
+        return 1;
+    }
+    printOut(u"Created key '%1' (%2). Copy it now: it is shown only this once."_s.arg(name, record.id));
+    printOut(QString::fromLatin1(key));
+    return 0;
+}
+
+int keysList(store::Database &db)
+{
+    auto keys = db.listKeys();
+    if (!keys) {
+        printErr(u"relaydesk: "_s + keys.error().detail);
+        return 1;
+    }
+    printOut(u"%1  %2  %3  %4  %5"_s.arg(u"ID"_s, -20).arg(u"NAME"_s, -24).arg(u"ENABLED"_s, -7).arg(u"HASH"_s, -8).arg(u"CREATED"_s));
+    for (const auto &k : std::as_const(*keys)) {
+        printOut(u"%1  %2  %3  %4  %5"_s.arg(k.id, -20)
+                     .arg(k.name, -24)
+                     .arg(yesNo(k.enabled), -7)
+                     .arg(QString::fromLatin1(auth::logId(k.keyHash)), -8)
+                     .arg(k.createdAt.toString(Qt::ISODate)));
+    }
+    return 0;
+}
+
+Result<QString> readCaFile(const QString &path)
+{
+    if (path.isEmpty()) {
+        return QString();
+    }
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) {
+        return fail(ErrorCode::InvalidArgument, u"cannot read --ca-file %1: %2"_s.arg(path, f.errorString()));
+    }
+    const QByteArray pem = f.readAll();
+    if (QSslCertificate::fromData(pem, QSsl::Pem).isEmpty()) {
+        return fail(ErrorCode::InvalidArgument, u"--ca-file %1 holds no PEM certificate"_s.arg(path));
+    }
+    return QString::fromLatin1(pem);
+}
+
+int accountsAddConsole(store::Database &db, const QString &dataDir, const Args &a)
+{
+    store::AccountRecord r;
+    r.id = newId("acc_");
+    r.type = QString::fromLatin1(providers::kClaudeConsoleType);
+    r.name = a.value(u"name"_s).trimmed();
+    r.baseUrl = a.value(u"base-url"_s, u"https://api.anthropic.com"_s);
+    r.userAgent = a.value(u"user-agent"_s);
+    r.modelMapping = a.value(u"model-map"_s);
+    r.proxyUrl = a.value(u"proxy"_s);
+    r.schedulable = !a.has(u"unschedulable"_s);
+    r.enabled = true;
+    r.createdAt = QDateTime::currentDateTimeUtc();
+    if (r.name.isEmpty()) {
+        return usageError(u"accounts add-console needs --name NAME"_s);
+    }
+    bool ok = true;
+    r.priority = a.value(u"priority"_s, u"50"_s).toInt(&ok);
+    if (!ok || r.priority < 1 || r.priority > 100) {
+        return usageError(u"--priority must be 1..100"_s);
+    }
+    for (const Result<void> &check : {providers::validateBaseUrl(r.baseUrl),
+                                      providers::validateProxyUrl(r.proxyUrl),
+                                      providers::parseModelMapping(r.modelMapping).map([](auto &&) {})}) {
+        if (!check) {
+            return usageError(check.error().detail);
+        }
+    }
+    const Result<QString> ca = readCaFile(a.value(u"ca-file"_s));
+    if (!ca) {
+        return usageError(ca.error().detail);
+    }
+    r.caCertPem = *ca;
+    Result<QByteArray> apiKey = readSecret("RELAYDESK_ACCOUNT_API_KEY", u"Paste the account's API key:"_s);
+    if (!apiKey) {
+        return usageError(apiKey.error().detail);
+    }
+    QByteArray proxyPassword;
+    if (QUrl(r.proxyUrl).userName().size() > 0) {
+        Result<QByteArray> pw = readSecret("RELAYDESK_PROXY_PASSWORD", u"Proxy password:"_s);
+        if (!pw) {
+            return usageError(pw.error().detail);
+        }
+        proxyPassword = *pw;
+    }
+    Result<SecretBytes> plain = providers::encodeCredentials(*apiKey, proxyPassword);
+    apiKey->fill('\0');
+    proxyPassword.fill('\0');
+    if (!plain) {
+        return usageError(plain.error().detail);
+    }
+    int code = 1;
+    secrets::unlockStore(db, dataDir, QCoreApplication::instance(), [&](Result<secrets::Unlocked> unlocked) {
+        if (!unlocked) {
+            printErr(u"relaydesk: cannot unlock the credential store: "_s + unlocked.error().detail);
+        } else {
+            if (!unlocked->warning.isEmpty()) {
+                printErr(u"warning: "_s + unlocked->warning);
+            }
+            Result<QByteArray> sealed = unlocked->sealer->seal(plain->expose(), r.id.toUtf8());
+            if (!sealed) {
+                printErr(u"relaydesk: "_s + sealed.error().detail);
+            } else {
+                r.sealedCredentials = *sealed;
+                code = reportResult(db.insertAccount(r),
+                                    u"Added Claude Console account '%1' (%2) → %3"_s.arg(r.name, r.id, r.baseUrl));
+            }
+        }
+        QCoreApplication::exit(code);
+    });
+    QCoreApplication::exec();
+    return code;
+}
+
+int accountsList(store::Database &db)
+{
+    auto accounts = db.listAccounts();
+    if (!accounts) {
+        printErr(u"relaydesk: "_s + accounts.error().detail);
+        return 1;
+    }
+    printOut(u"%1  %2  %3  %4  %5  %6  %7"_s.arg(u"ID"_s, -20)
+                 .arg(u"NAME"_s, -20)
+                 .arg(u"TYPE"_s, -14)
+                 .arg(u"ENABLED"_s, -7)
+                 .arg(u"SCHED"_s, -5)
+                 .arg(u"PRIO"_s, -4)
+                 .arg(u"BASE URL"_s));
+    for (const auto &r : std::as_const(*accounts)) {
+        printOut(u"%1  %2  %3  %4  %5  %6  %7%8"_s.arg(r.id, -20)
+                     .arg(r.name, -20)
+                     .arg(r.type, -14)
+                     .arg(yesNo(r.enabled), -7)
+                     .arg(yesNo(r.schedulable), -5)
+                     .arg(r.priority, -4)
+                     .arg(r.baseUrl)
+                     .arg(r.proxyUrl.isEmpty() ? QString() : u" via "_s + r.proxyUrl));
+    }
+    return 0;
+}
+} // namespace
+
+int keysCommand(const QStringList &args)
+{
+    Args a;
+    if (!a.parse(args, {u"name"_s, u"data-dir"_s}, {})) {
+        return usageError(a.error());
+    }
+    const QStringList &pos = a.positional();
+    const QString verb = pos.value(0);
+    static const QStringList verbs{u"create"_s, u"list"_s, u"enable"_s, u"disable"_s, u"delete"_s};
+    if (!verbs.contains(verb)) {
+        return usageError(u"keys needs one of: create, list, enable, disable, delete"_s);
+    }
+    if ((verb == u"create"_s || verb == u"list"_s) ? pos.size() != 1 : pos.size() != 2) {
+        return usageError(verb == u"create"_s || verb == u"list"_s ? u"keys %1 takes no further words"_s.arg(verb)
+                                                                   : u"keys %1 needs a key id or name"_s.arg(verb));
+    }
+    auto db = openStore(a.value(u"data-dir"_s));
+    if (!db) {
+        return 1;
+    }
+    if (verb == u"create"_s) {
+        return keysCreate(*db, a);
+    }
+    if (verb == u"list"_s) {
+        return keysList(*db);
+    }
+    const QString target = pos.at(1);
+    if (verb == u"delete"_s) {
+        return reportResult(db->deleteKey(target), u"Deleted key %1"_s.arg(target));
+    }
+    const bool enable = verb == u"enable"_s;
+    return reportResult(db->setKeyEnabled(target, enable),
+                        u"Key %1 %2"_s.arg(target, enable ? u"enabled"_s : u"disabled"_s));
+}
+
+int accountsCommand(const QStringList &args)
+{
+    Args a;
+    const QSet<QString> values{u"name"_s,
+                               u"base-url"_s,
+                               u"priority"_s,
+                               u"user-agent"_s,
+                               u"model-map"_s,
+                               u"proxy"_s,
+                               u"ca-file"_s,
+                               u"data-dir"_s};
+    if (!a.parse(args, values, {u"unschedulable"_s})) {
+        return usageError(a.error());
+    }
+    const QStringList &pos = a.positional();
+    const QString verb = pos.value(0);
+    static const QStringList verbs{u"add-console"_s, u"list"_s, u"enable"_s, u"disable"_s, u"delete"_s};
+    if (!verbs.contains(verb)) {
+        return usageError(u"accounts needs one of: add-console, list, enable, disable, delete"_s);
+    }
+    const bool noTarget = verb == u"add-console"_s || verb == u"list"_s;
+    if (noTarget ? pos.size() != 1 : pos.size() != 2) {
+        return usageError(noTarget ? u"accounts %1 takes no further words"_s.arg(verb)
+                                   : u"accounts %1 needs an account id or name"_s.arg(verb));
+    }
+    QString dataDir;
+    auto db = openStore(a.value(u"data-dir"_s), &dataDir);
+    if (!db) {
+        return 1;
+    }
+    if (verb == u"add-console"_s) {
+        return accountsAddConsole(*db, dataDir, a);
+    }
+    if (verb == u"list"_s) {
+        return accountsList(*db);
+    }
+    const QString target = pos.at(1);
+    if (verb == u"delete"_s) {
+        return reportResult(db->deleteAccount(target), u"Deleted account %1"_s.arg(target));
+    }
+    const bool enable = verb == u"enable"_s;
+    return reportResult(db->setAccountEnabled(target, enable),
+                        u"Account %1 %2"_s.arg(target, enable ? u"enabled"_s : u"disabled"_s));
+}
+
+int statusCommand(const QStringList &args)
+{
+    Args a;
+    if (!a.parse(args, {u"data-dir"_s}, {}) ) {
+        return usageError(a.error());
+    }
+    if (!a.positional().isEmpty()) {
+        return usageError(u"status takes no further words"_s);
+    }
+    QString dataDir;
+    auto db = openStore(a.value(u"data-dir"_s), &dataDir);
+    if (!db) {
+        return 1;
+    }
+    const auto keys = db->listKeys();
+    const auto accounts = db->listAccounts();
+    const auto listen = db->meta(u"relay_listen"_s);
+    const auto source = db->meta(u"data_key_source"_s);
+    printOut(u"data folder:   %1"_s.arg(dataDir));
+    printOut(u"schema:        version %1"_s.arg(db->schemaVersion()));
+    printOut(u"keys:          %1"_s.arg(keys ? keys->size() : -1));
+    printOut(u"accounts:      %1"_s.arg(accounts ? accounts->size() : -1));
+    printOut(u"data key in:   %1"_s.arg(source && source->has_value() ? **source : u"(not created yet)"_s));
+    const QString where = listen && listen->has_value() ? **listen : QString();
+    if (where.isEmpty()) {
+        printOut(u"relay:         not running"_s);
+        return 0;
+    }
+    // Ask the running relay itself (control plane: QNetworkAccessManager).
+    QNetworkAccessManager nam;
+    QString host = where.section(u':', 0, -2);
+    if (host.contains(u':')) {
+        host = u"["_s + host + u"]"_s;
+    }
+    QNetworkRequest request(QUrl(u"http://%1:%2/health"_s.arg(host, where.section(u':', -1))));
+    request.setTransferTimeout(3000);
+    QNetworkReply *reply = nam.get(request);
+    int code = 0;
+    QObject::connect(reply, &QNetworkReply::finished, &nam, [&] {
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        if (reply->error() != QNetworkReply::NoError && status == 0) {
+            printOut(u"relay:         not reachable at %1 (%2)"_s.arg(where, reply->errorString()));
+            code = 1;
+        } else {
+            const QJsonObject health = QJsonDocument::fromJson(reply->readAll()).object();
+            printOut(u"relay:         %1 at http://%2 (version %3)"_s.arg(health.value(u"status"_s).toString(),
+                                                                           where,
+                                                                           health.value(u"version"_s).toString()));
+            code = status == 200 ? 0 : 1;
+        }
+        reply->deleteLater();
+        QCoreApplication::exit(code);
+    });
+    QCoreApplication::exec();
+    return code;
+}
+
+int serveCommand(const QStringList &args)
+{
+    Args a;
+    if (!a.parse(args, {u"host"_s, u"port"_s, u"workers"_s, u"max-body-mb"_s, u"data-dir"_s}, {})) {
+        return usageError(a.error());
+    }
+    if (!a.positional().isEmpty()) {
+        return usageError(u"serve takes no further words"_s);
+    }
+    Result<relay::RelayConfig> config = relayConfigFrom(a.value(u"host"_s),
+                                                        a.value(u"port"_s),
+                                                        a.value(u"workers"_s),
+                                                        a.value(u"max-body-mb"_s));
+    if (!config) {
+        return usageError(config.error().detail);
+    }
+    if (config->host != QHostAddress(QHostAddress::LocalHost) && config->host != QHostAddress(QHostAddress::LocalHostIPv6)) {
+        printErr(u"warning: listening on %1 beyond this machine: anyone who can reach it and holds a key can use "
+                 "your accounts"_s.arg(config->host.toString()));
+    }
+    quitOnSignals();
+    Engine engine(*config, config::resolveDataDir(a.value(u"data-dir"_s)));
+    int code = 0;
+    QObject::connect(&engine, &Engine::running, &engine, [&engine](const QString &address, quint16 port) {
+        printErr(u"relaydesk: listening on %1:%2 (data in %3)"_s.arg(address).arg(port).arg(engine.dataDir()));
+        if (!engine.keyWarning().isEmpty()) {
+            printErr(u"warning: "_s + engine.keyWarning());
+        }
+    });
+    QObject::connect(&engine, &Engine::failed, &engine, [&code](const QString &message) {
+        printErr(u"relaydesk: "_s + message);
+        code = 1;
+        QCoreApplication::exit(1);
+    });
+    engine.start();
+    const int loop = QCoreApplication::exec();
+    return code != 0 ? code : loop;
+}
+
+QString usageText()
+{
+    return uR"(RelayDesk — a desktop relay for AI APIs.
+
+Usage:
+  relaydesk [--minimized] [serve options]   the window (headless serve when no display exists)
+  relaydesk serve [--host IP] [--port N] [--workers N] [--max-body-mb N] [--data-dir DIR]
+  relaydesk keys create --name NAME          prints the new key once
+  relaydesk keys list
+  relaydesk keys enable|disable|delete ID-OR-NAME
+  relaydesk accounts add-console --name NAME [--base-url URL] [--priority 1-100]
+                 [--user-agent UA] [--model-map JSON] [--proxy socks5://user@host:port]
+                 [--ca-file PEM] [--unschedulable]
+      The API key is read from standard input (or RELAYDESK_ACCOUNT_API_KEY); a proxy password,
+      when the proxy URL names a user, from the next line (or RELAYDESK_PROXY_PASSWORD).
+  relaydesk accounts list
+  relaydesk accounts enable|disable|delete ID-OR-NAME
+  relaydesk status
+  relaydesk --version | --help
+
+Every command takes --data-dir DIR (default $RELAYDESK_DATA_DIR or ~/.local/share/RelayDesk).
+Secrets are never accepted as command-line arguments.
+)"_s;
+}
+
+} // namespace rd::cli
