@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "core/relay/relayconfig.h"
+#include "core/relay/relayservice.h"
+#include "core/secrets/sealer.h"
+#include "core/store/database.h"
+
+#include <QByteArray>
+#include <QString>
+#include <QTemporaryDir>
+
+#include <memory>
+#include <optional>
+
+namespace rd::test {
+
+// A real relay on 127.0.0.1:<ephemeral> over a temporary SQLite store, for integration tests.
+// Keys and accounts are written to the store (as the CLI would) and reach the relay through its config watcher.
+class RelayHarness
+{
+public:
+    RelayHarness();
+    ~RelayHarness();
+
+    relay::RelayConfig &config() { return m_config; } // adjust before start()
+    bool start();                                      // waits (event loop) until listening and configured
+    quint16 port() const { return m_port; }
+    QString baseUrl() const; // "http://127.0.0.1:<port>"
+    relay::RelayService *service() { return m_service.get(); }
+    store::Database &db() { return *m_db; }
+    const QString &dataDir() const { return m_dir.path(); }
+    const secrets::Sealer &sealer() const { return *m_sealer; }
+
+    // Returns the plaintext key (cr_…).
+    QByteArray addKey(const QString &name, bool enabled = true);
+    struct AccountOptions
+    {
+        QString name = QStringLiteral("console");
+        QString baseUrl;
+        QByteArray apiKey = "sk-ant-api03-test-key-0000";
+        int priority = 50;
+        QString modelMapping;
+        QString userAgent;
+        QString proxyUrl;
+        QByteArray proxyPassword;
+        QString caPem;
+        bool schedulable = true;
+    };
+    QString addAccount(const AccountOptions &options); // returns the account id
+    bool waitForRevision(); // until the relay applied the store's current config revision
+    void flushUsage();      // the store writer commits everything queued
+
+private:
+    QTemporaryDir m_dir;
+    relay::RelayConfig m_config;
+    std::optional<store::Database> m_db;
+    std::shared_ptr<const secrets::Sealer> m_sealer;
+    std::unique_ptr<relay::RelayService> m_service;
+    quint16 m_port = 0;
+    int m_counter = 0;
+};
+
+} // namespace rd::test
