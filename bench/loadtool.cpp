@@ -36,6 +36,7 @@ void usage()
         "  --threads N           event-loop threads (default 1)\n"
         "  --timeout S           per-request timeout (default 120)\n"
         "  --json                one JSON object on stdout instead of text\n"
+        "  --kv                  flat key=value lines instead of text (for shell scripts)\n"
         "Exit status: 0 when every request (warm-up included) got a 2xx and complete response, 1 otherwise, 2 on usage "
         "errors.\n");
 }
@@ -196,6 +197,8 @@ int main(int argc, char **argv)
             }
         } else if (arg == "--json") {
             o.json = true;
+        } else if (arg == "--kv") {
+            o.kv = true;
         } else if (arg == "-h" || arg == "--help") {
             usage();
             return 0;
@@ -306,7 +309,33 @@ int main(int argc, char **argv)
     const auto &ttfb = r.ttfbNs;
     const long long failures = r.httpErrors + r.socketErrors + r.streamErrors + r.warmupErrors;
 
-    if (o.json) {
+    if (o.kv) {
+        std::string err = r.firstError;
+        std::replace_if(
+            err.begin(), err.end(), [](char ch) { return ch == '\n' || ch == '\r'; }, ' ');
+        std::printf("completed=%lld\nerrors_http=%lld\nerrors_socket=%lld\nerrors_stream=%lld\nerrors_warmup=%lld\n"
+                    "requests_total=%lld\nduration_s=%.4f\nrps=%.1f\nlat_mean=%.3f\nlat_p50=%.3f\nlat_p90=%.3f\n"
+                    "lat_p99=%.3f\nlat_max=%.3f\nttfb_p50=%.3f\nttfb_p90=%.3f\nttfb_p99=%.3f\nttfb_max=%.3f\n"
+                    "first_error=%s\n",
+                    r.completed,
+                    r.httpErrors,
+                    r.socketErrors,
+                    r.streamErrors,
+                    r.warmupErrors,
+                    std::min(o.warmup, r.completed + r.socketErrors + r.warmupErrors) + r.completed + r.socketErrors,
+                    seconds,
+                    rps,
+                    ms(static_cast<int64_t>(meanNs)),
+                    ms(percentile(lat, 50)),
+                    ms(percentile(lat, 90)),
+                    ms(percentile(lat, 99)),
+                    ms(lat.empty() ? 0 : lat.back()),
+                    ms(percentile(ttfb, 50)),
+                    ms(percentile(ttfb, 90)),
+                    ms(percentile(ttfb, 99)),
+                    ms(ttfb.empty() ? 0 : ttfb.back()),
+                    err.c_str());
+    } else if (o.json) {
         std::printf("{\"url\":\"%s\",\"concurrency\":%d,\"threads\":%d,\"stream\":%s,\"body_bytes\":%zu,"
                     "\"completed\":%lld,\"errors_http\":%lld,\"errors_socket\":%lld,\"errors_stream\":%lld,"
                     "\"errors_warmup\":%lld,\"duration_s\":%.4f,\"rps\":%.1f,"

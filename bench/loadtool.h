@@ -29,6 +29,7 @@ struct LoadOptions
     int threads = 1;
     bool stream = false;
     bool json = false;
+    bool kv = false;
     double timeoutS = 120;
     sockaddr_storage addr{};
     socklen_t addrLen = 0;
