@@ -81,13 +81,24 @@ fi
 # ---------------------------------------------------------------- processes and cleanup
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/relaydesk-bench.XXXXXX")
 PIDS=()
+# stop_pid PID: SIGTERM, up to 5 s grace, then SIGKILL; reaps it
+stop_pid() {
+    local i
+    kill "$1" 2>/dev/null || return 0
+    for ((i = 0; i < 50; i++)); do
+        kill -0 "$1" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -9 "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+}
 cleanup() {
     local pid
     for pid in "${PIDS[@]}"; do
         kill "$pid" 2>/dev/null || true
     done
     for pid in "${PIDS[@]}"; do
-        wait "$pid" 2>/dev/null || true
+        stop_pid "$pid"
     done
     rm -rf "$WORK"
 }
@@ -98,7 +109,8 @@ trap 'exit 130' INT TERM
 start_mock() {
     local name=$1
     shift
-    "$MOCK" --port 0 "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" &
+    : >"$WORK/$name.out"
+    "$MOCK" --port 0 "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" & # $! is the mock itself
     MOCK_PID=$!
     PIDS+=("$MOCK_PID")
     MOCK_PORT=""
@@ -140,7 +152,11 @@ start_relay() {
     printf '%s' "sk-ant-bench" | relay_env "$data" "$RELAY" accounts add-console --name mock --base-url "$base" "$@" \
         >"$WORK/$name-account.out" 2>&1 || { cat "$WORK/$name-account.out" >&2; die "relaydesk accounts add-console failed"; }
     RELAY_PORT=$(free_port)
-    relay_env "$data" "$RELAY" serve --host 127.0.0.1 --port "$RELAY_PORT" >"$WORK/$name.out" 2>"$WORK/$name.err" &
+    : >"$WORK/$name.out"
+    : >"$WORK/$name.err"
+    # a plain command (not a function) so that $! is the relay itself, not a subshell
+    RELAYDESK_DATA_DIR="$data" RELAYDESK_KEY_STORE=file "$RELAY" serve --host 127.0.0.1 --port "$RELAY_PORT" \
+        >"$WORK/$name.out" 2>"$WORK/$name.err" &
     RELAY_PID=$!
     PIDS+=("$RELAY_PID")
     local i
@@ -157,11 +173,6 @@ start_relay() {
     done
     tail -n 20 "$WORK/$name.err" >&2
     die "relaydesk serve not healthy after 30 s"
-}
-
-stop_pid() {
-    kill "$1" 2>/dev/null || true
-    wait "$1" 2>/dev/null || true
 }
 
 CLK_TCK=$(getconf CLK_TCK)
@@ -198,15 +209,15 @@ rss_sampler() { # PID OUTFILE: max VmRSS, sampled every 100 ms until killed
 # name | load-tool args | amount (full) | amount (quick) | warm-up requests (full) | (quick)
 # amount: dS = measure for S seconds, nN = N measured requests (closed loop: time-based keeps fast and slow sides fair)
 SCENARIOS=(
-    "ns-c1|--concurrency 1|d4|d0.5|500|200"
-    "ns-c16|--concurrency 16|d4|d0.5|1000|500"
-    "ns-c64|--concurrency 64|d4|d0.5|1000|500"
-    "body-100k|--concurrency 1 --body-bytes 100000|d3|d0.5|100|30"
-    "body-1m|--concurrency 1 --body-bytes 1000000|d3|d0.5|20|10"
+    "ns-c1|--concurrency 1|d4|d0.5|500|50"
+    "ns-c16|--concurrency 16|d4|d0.5|1000|100"
+    "ns-c64|--concurrency 64|d4|d0.5|1000|200"
+    "body-100k|--concurrency 1 --body-bytes 100000|d3|d0.5|100|10"
+    "body-1m|--concurrency 1 --body-bytes 1000000|d3|d0.5|20|5"
     "stream-c16|--concurrency 16 --stream|n320|n32|16|16"
     "stream-c256|--concurrency 256 --stream|n2560|n256|256|256"
     "stream-c1000|--concurrency 1000 --stream|n5000|n1000|1000|1000"
-    "tls-c16|--concurrency 16|d4|d0.5|1000|500"
+    "tls-c16|--concurrency 16|d4|d0.5|1000|100"
 )
 STREAM_EVENTS=20
 STREAM_DELAY_MS=20
