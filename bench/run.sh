@@ -79,6 +79,7 @@ elif [[ $RELAY_GIVEN == 1 ]]; then
 fi
 
 # ---------------------------------------------------------------- processes and cleanup
+STAMP=$(date -u +%Y%m%d-%H%M%S)
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/relaydesk-bench.XXXXXX")
 PIDS=()
 # stop_pid PID: SIGTERM, up to 5 s grace, then SIGKILL; reaps it
@@ -93,7 +94,12 @@ stop_pid() {
     wait "$1" 2>/dev/null || true
 }
 cleanup() {
-    local pid
+    local pid f
+    for f in "$WORK"/relay*.err; do
+        [[ -s $f ]] || continue
+        mkdir -p "$ROOT/bench/out"
+        cp "$f" "$ROOT/bench/out/$(basename "$f" .err)-$STAMP.log"
+    done
     for pid in "${PIDS[@]}"; do
         kill "$pid" 2>/dev/null || true
     done
@@ -180,7 +186,10 @@ CLK_TCK=$(getconf CLK_TCK)
 cpu_ticks() {
     local stat rest
     local -a f
-    stat=$(<"/proc/$1/stat")
+    stat=$(cat "/proc/$1/stat" 2>/dev/null) || {
+        echo 0
+        return 0
+    }
     rest=${stat##*) }
     read -r -a f <<<"$rest"
     echo $((f[11] + f[12]))
@@ -188,6 +197,10 @@ cpu_ticks() {
 # status_kb PID KEY -> value of e.g. VmRSS in kB
 status_kb() {
     local k v _
+    [[ -r /proc/$1/status ]] || {
+        echo 0
+        return 0
+    }
     while read -r k v _; do
         if [[ $k == "$2:" ]]; then
             echo "$v"
@@ -232,7 +245,12 @@ run_load() {
     local out=$WORK/run-$scen-$side-$round.kv t0=0 t1=0
     [[ -n ${RUN_PID:-} ]] && t0=$(cpu_ticks "$RUN_PID")
     "$LOAD" --url "$url" --kv --timeout 60 "$@" >"$out" 2>"$out.err" || true
-    [[ -n ${RUN_PID:-} ]] && t1=$(cpu_ticks "$RUN_PID")
+    if [[ -n ${RUN_PID:-} ]]; then
+        t1=$(cpu_ticks "$RUN_PID")
+        if ! kill -0 "$RUN_PID" 2>/dev/null; then
+            die "the relay (pid $RUN_PID) exited during $scen; its log is kept in bench/out/"
+        fi
+    fi
     local k v
     while IFS='=' read -r k v; do
         R["$scen|$side|$round|$k"]=$v
@@ -436,7 +454,7 @@ REPORT=$WORK/report.md
 } >"$REPORT"
 
 mkdir -p "$ROOT/bench/out"
-OUT=$ROOT/bench/out/results-$(date -u +%Y%m%d-%H%M%S).md
+OUT=$ROOT/bench/out/results-$STAMP.md
 cp "$REPORT" "$OUT"
 cat "$REPORT"
 log "written to ${OUT#"$ROOT"/}"
