@@ -49,6 +49,10 @@ while [[ $# -gt 0 ]]; do
     esac
 done
 
+[[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || {
+    echo "run.sh: --rounds wants a positive number" >&2
+    exit 2
+}
 cd "$ROOT"
 [[ $BUILD_DIR == /* ]] || BUILD_DIR=$ROOT/$BUILD_DIR
 [[ -n $RELAY ]] || RELAY=$BUILD_DIR/app/relaydesk
