@@ -453,8 +453,8 @@ SocketUpstream::SocketUpstream(QObject *parent)
     : QObject(parent)
     , m_scratch(kScratchBytes, Qt::Uninitialized)
 {
-    m_sweep.setInterval(5000);
-    connect(&m_sweep, &QTimer::timeout, this, &SocketUpstream::sweepIdle);
+    m_sweep->setInterval(5000);
+    connect(m_sweep, &QTimer::timeout, this, &SocketUpstream::sweepIdle);
 }
 
 SocketUpstream::~SocketUpstream() = default;
@@ -489,8 +489,8 @@ void SocketUpstream::release(UpstreamConnection *connection, bool reusable)
     --m_active;
     if (reusable) {
         m_idle[connection->key()].append(connection);
-        if (!m_sweep.isActive()) {
-            m_sweep.start();
+        if (!m_sweep->isActive()) {
+            m_sweep->start();
         }
     } else {
         connection->deleteLater();
@@ -527,7 +527,7 @@ void SocketUpstream::sweepIdle()
         it = list.isEmpty() ? m_idle.erase(it) : std::next(it);
     }
     if (m_idle.isEmpty()) {
-        m_sweep.stop();
+        m_sweep->stop();
     }
 }
 

@@ -37,7 +37,7 @@ private:
     QByteArray &scratch() { return m_scratch; }
 
     QHash<QByteArray, QList<UpstreamConnection *>> m_idle;
-    QTimer m_sweep;
+    QTimer *m_sweep = new QTimer(this); // a child: it moves with this object to its thread
     QByteArray m_scratch; // one read buffer shared by every connection of this thread
     int m_active = 0;
     qint64 m_opened = 0;

@@ -44,8 +44,8 @@ RelayWorker::RelayWorker(const RelayConfig &config,
     , m_snapshot(std::make_shared<RelaySnapshot>())
     , m_upstream(new http::SocketUpstream(this))
 {
-    m_sweep.setInterval(1000);
-    connect(&m_sweep, &QTimer::timeout, this, &RelayWorker::sweep);
+    m_sweep->setInterval(1000);
+    connect(m_sweep, &QTimer::timeout, this, &RelayWorker::sweep);
 }
 
 RelayWorker::~RelayWorker() = default;
@@ -53,8 +53,8 @@ RelayWorker::~RelayWorker() = default;
 void RelayWorker::adopt(qintptr descriptor)
 {
     // The timers start here, on the worker's own thread.
-    if (!m_sweep.isActive()) {
-        m_sweep.start();
+    if (!m_sweep->isActive()) {
+        m_sweep->start();
     }
     auto *connection = new http::ClientConnection(descriptor, m_config.server, this, m_openConnections, this);
     if (!connection->isOpen()) {
@@ -69,7 +69,7 @@ void RelayWorker::setSnapshot(std::shared_ptr<const RelaySnapshot> snapshot)
 
 void RelayWorker::shutdown()
 {
-    m_sweep.stop();
+    m_sweep->stop();
     const auto connections = findChildren<http::ClientConnection *>(Qt::FindDirectChildrenOnly);
     for (http::ClientConnection *c : connections) {
         c->close();

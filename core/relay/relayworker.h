@@ -64,7 +64,7 @@ private:
     std::shared_ptr<std::atomic<int>> m_openConnections;
     std::shared_ptr<const RelaySnapshot> m_snapshot;
     http::SocketUpstream *m_upstream = nullptr;
-    QTimer m_sweep;
+    QTimer *m_sweep = new QTimer(this); // a child: it moves with this object to its thread
 };
 
 } // namespace rd::relay

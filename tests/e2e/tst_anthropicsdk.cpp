@@ -41,9 +41,9 @@ private slots:
         env.insert(u"RELAY_KEY"_s, QString::fromLatin1(key));
         const rd::test::ProcessResult run
             = rd::test::runProcess(node, {e2eDir + u"/anthropic_sdk.mjs"_s}, env, e2eDir, 120000);
-        QVERIFY2(run.finished && run.exitCode == 0, (run.out + run.err).constData());
+        QVERIFY2(run.finished && run.exitCode == 0, QByteArray(run.out + run.err).constData());
         for (const char *check : {"non-stream", "stream", "count_tokens", "models", "bad-key", "bad-request"}) {
-            QVERIFY2(run.out.contains("\"check\":\"" + QByteArray(check) + "\""), check);
+            QVERIFY2(run.out.contains(QByteArray("\"check\":\"" + QByteArray(check) + "\"")), check);
         }
 
         // What reached the upstream: the account's key, never the client's; the SDK's version header.

@@ -14,9 +14,9 @@ using rd::test::MockUpstream;
 using rd::test::RawClient;
 
 namespace {
-const QByteArray kBody = R"({"model":"claude-sonnet-4-5-20250929","max_tokens":64,"messages":[{"role":"user","content":"hi"}]})";
+const QByteArray kBody = "{\"model\":\"claude-sonnet-4-5-20250929\",\"max_tokens\":64,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 const QByteArray kStreamBody
-    = R"({"model":"claude-sonnet-4-5-20250929","max_tokens":64,"stream":true,"messages":[{"role":"user","content":"hi"}]})";
+    = "{\"model\":\"claude-sonnet-4-5-20250929\",\"max_tokens\":64,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 
 QString errorType(const QByteArray &body)
 {
@@ -111,9 +111,9 @@ private slots:
         QTest::addColumn<QByteArray>("body");
         QTest::newRow("not json") << "{nope"_ba;
         QTest::newRow("array") << "[]"_ba;
-        QTest::newRow("no messages") << R"({"model":"m","max_tokens":1})"_ba;
-        QTest::newRow("empty messages") << R"({"model":"m","max_tokens":1,"messages":[]})"_ba;
-        QTest::newRow("no model") << R"({"max_tokens":1,"messages":[{"role":"user","content":"x"}]})"_ba;
+        QTest::newRow("no messages") << "{\"model\":\"m\",\"max_tokens\":1}"_ba;
+        QTest::newRow("empty messages") << "{\"model\":\"m\",\"max_tokens\":1,\"messages\":[]}"_ba;
+        QTest::newRow("no model") << "{\"max_tokens\":1,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"_ba;
     }
     void rejectsInvalidBodiesBeforeForwarding()
     {
@@ -163,8 +163,8 @@ private slots:
         const QByteArray big(70 * 1024, 'a');
         const RawClient::Response h = call(RawClient::get("/health", {{"x-big", big}}));
         QCOMPARE(h.status, 431);
-        const QByteArray body = R"({"model":"m","max_tokens":1,"messages":[{"role":"user","content":")" + QByteArray(8000, 'x')
-                                + R"("}]})";
+        const QByteArray body = "{\"model\":\"m\",\"max_tokens\":1,\"messages\":[{\"role\":\"user\",\"content\":\"" + QByteArray(8000, 'x')
+                                + "\"}]}";
         const RawClient::Response b = call(RawClient::post("/api/v1/messages", body, auth()));
         QCOMPARE(b.status, 413);
         QCOMPARE(errorType(b.body), u"request_too_large"_s);
@@ -230,7 +230,7 @@ private slots:
     {
         m_relay->config().upstreamHeadersTimeoutMs = 300;
         QVERIFY(startRelay());
-        MockUpstream::MockReply silent;
+        rd::test::MockReply silent;
         silent.neverRespond = true;
         m_upstream->enqueue(silent);
         const RawClient::Response r = call(RawClient::post("/api/v1/messages", kBody, auth()));
@@ -241,7 +241,7 @@ private slots:
     void resetBeforeHeadersIs502()
     {
         QVERIFY(startRelay());
-        MockUpstream::MockReply reset;
+        rd::test::MockReply reset;
         reset.resetBeforeHeaders = true;
         m_upstream->enqueue(reset);
         QCOMPARE(call(RawClient::post("/api/v1/messages", kBody, auth())).status, 502);
@@ -250,7 +250,7 @@ private slots:
     void resetMidStreamEndsWithErrorEventAndKeepsUsage()
     {
         QVERIFY(startRelay());
-        MockUpstream::MockReply broken = MockUpstream::stream("claude-sonnet-4-5-20250929", {"a", "b", "c", "d"}, 33, 9, 20);
+        rd::test::MockReply broken = MockUpstream::stream("claude-sonnet-4-5-20250929", {"a", "b", "c", "d"}, 33, 9, 20);
         broken.resetAfterEvents = 4; // message_start, block start, ping, first delta
         m_upstream->enqueue(broken);
         RawClient c;
@@ -327,7 +327,7 @@ private slots:
         QCOMPARE(none.status, 503);
         rd::test::RelayHarness::AccountOptions mapped;
         mapped.baseUrl = m_upstream->baseUrl();
-        mapped.modelMapping = uR"({"claude-only":"x"})"_s;
+        mapped.modelMapping = u"{\"claude-only\":\"x\"}"_s;
         QVERIFY(!m_relay->addAccount(mapped).isEmpty());
         QVERIFY(m_relay->waitForRevision());
         const RawClient::Response unserved = call(RawClient::post("/api/v1/messages", kBody, auth()));

@@ -4,6 +4,7 @@
 #include "tests/support/rawclient.h"
 #include "tests/support/relayharness.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
@@ -13,9 +14,9 @@ using rd::test::MockUpstream;
 using rd::test::RawClient;
 
 namespace {
-const QByteArray kBody = R"({"model":"claude-sonnet-4-5-20250929","max_tokens":64,"messages":[{"role":"user","content":"hi"}]})";
+const QByteArray kBody = "{\"model\":\"claude-sonnet-4-5-20250929\",\"max_tokens\":64,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 const QByteArray kStreamBody
-    = R"({"model":"claude-sonnet-4-5-20250929","max_tokens":64,"stream":true,"messages":[{"role":"user","content":"hi"}]})";
+    = "{\"model\":\"claude-sonnet-4-5-20250929\",\"max_tokens\":64,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 } // namespace
 
 class TestRelayForwarding : public QObject
@@ -115,14 +116,14 @@ private slots:
         QCOMPARE(r.status, 200);
         QVERIFY(r.complete);
         QVERIFY(r.chunked);
-        QCOMPARE(r.header("content-type"), "text/event-stream"_ba);
+        QVERIFY(r.header("content-type").startsWith("text/event-stream"));
         QCOMPARE(r.header("x-accel-buffering"), "no"_ba);
         QCOMPARE(r.header("cache-control"), "no-cache"_ba);
         // Events are paced 150 ms apart: the first bytes must arrive long before the stream ends.
         QVERIFY2(r.doneMs - r.firstBodyMs >= 400, qPrintable(u"first %1 done %2"_s.arg(r.firstBodyMs).arg(r.doneMs)));
         QVERIFY(r.body.startsWith("event: message_start\n"));
         QVERIFY(r.body.contains("event: message_stop\n"));
-        QVERIFY(r.body.contains(R"("text":"Hel")"));
+        QVERIFY(r.body.contains("\"text\":\"Hel\""));
         QTRY_COMPARE(m_relay->service()->status().requestsRecorded, qint64(1));
         m_relay->flushUsage();
         const auto row = m_relay->db().recentUsage(1)->first();
@@ -135,7 +136,7 @@ private slots:
 
     void toolUseStreamPassesThroughUnchanged()
     {
-        const MockUpstream::MockReply reply
+        const rd::test::MockReply reply
             = MockUpstream::toolUseStream("claude-sonnet-4-5-20250929", "get_weather", {"", "{\"city\":", "\"Paris\"}"}, 40, 15);
         QByteArray expected;
         for (const auto &e : reply.events) {
@@ -163,10 +164,10 @@ private slots:
         rd::test::RelayHarness::AccountOptions mapped;
         mapped.baseUrl = m_upstream->baseUrl();
         mapped.priority = 1;
-        mapped.modelMapping = uR"({"Claude-Alias":"claude-opus-4-1-20250805"})"_s;
+        mapped.modelMapping = u"{\"Claude-Alias\":\"claude-opus-4-1-20250805\"}"_s;
         QVERIFY(!m_relay->addAccount(mapped).isEmpty());
         QVERIFY(m_relay->waitForRevision());
-        const QByteArray body = R"({"model" : "claude-alias", "max_tokens":8,"messages":[{"role":"user","content":"é \"q\""}]})";
+        const QByteArray body = "{\"model\" : \"claude-alias\", \"max_tokens\":8,\"messages\":[{\"role\":\"user\",\"content\":\"é \\\"q\\\"\"}]}";
         const RawClient::Response r = call(RawClient::post("/api/v1/messages", body, auth()));
         QCOMPARE(r.status, 200);
         const QByteArray sent = m_upstream->requests().last().body;

@@ -29,7 +29,7 @@ public:
     QString baseUrl() const; // "http://127.0.0.1:<port>"
     relay::RelayService *service() { return m_service.get(); }
     store::Database &db() { return *m_db; }
-    const QString &dataDir() const { return m_dir.path(); }
+    QString dataDir() const { return m_dir.path(); }
     const secrets::Sealer &sealer() const { return *m_sealer; }
 
     // Returns the plaintext key (cr_…).
