@@ -51,7 +51,10 @@ if [ "${RELAYDESK_SKIP_FUZZ:-0}" != 1 ] && [ -d "$SRC/tests/fuzz" ]; then
   echo "== fuzz (libFuzzer, request parser)"
   BUILD="$BUILD-fuzz" CXX=clang++ "$SRC/scripts/build.sh" -DRELAYDESK_FUZZ=ON -DRELAYDESK_WITH_UI=OFF \
     -DRELAYDESK_BUILD_BENCH=OFF -DRELAYDESK_BUILD_TESTS=ON
+  # libFuzzer writes new inputs into the first directory: a scratch one, so the seed corpus in git stays as is.
+  FUZZ_WORK=$(mktemp -d /tmp/relaydesk-fuzz.XXXXXX)
   "$BUILD-fuzz/tests/fuzz/fuzz_requestparser" -max_total_time=${RELAYDESK_FUZZ_SECONDS:-30} -max_len=8192 \
-    "$SRC/tests/fuzz/corpus" 2>&1 | tail -3
+    "$FUZZ_WORK" "$SRC/tests/fuzz/corpus" 2>&1 | tail -3
+  rm -rf "$FUZZ_WORK"
 fi
 echo "== all test stages passed"

@@ -122,7 +122,7 @@ void RequestParser::failWith(int status, const char *detail)
 
 bool RequestParser::countHeaderBytes(size_t len)
 {
-    m_headerBytes += static_cast<qsizetype>(len) + 4; // separators and CRLF, roughly as on the wire
+    m_headerBytes += static_cast<qsizetype>(len);
     if (m_headerBytes > m_limits.maxHeaderBytes) {
         failWith(431, "request header block too large");
         return false;
@@ -140,7 +140,8 @@ int RequestParser::onUrl(http_parser *p, const char *at, size_t len)
 {
     RequestParser *r = self(p);
     r->m_started = true;
-    if (!r->countHeaderBytes(len)) {
+    // http-parser calls back once per feed() piece: count the line overhead once, not per piece.
+    if (!r->countHeaderBytes(len + (r->m_request.target.isEmpty() ? 4 : 0))) {
         return 1;
     }
     r->m_request.target.append(at, static_cast<qsizetype>(len));
@@ -150,10 +151,11 @@ int RequestParser::onUrl(http_parser *p, const char *at, size_t len)
 int RequestParser::onHeaderField(http_parser *p, const char *at, size_t len)
 {
     RequestParser *r = self(p);
-    if (!r->countHeaderBytes(len)) {
+    const bool newHeader = r->m_lastWasValue || r->m_request.headers.isEmpty();
+    if (!r->countHeaderBytes(len + (newHeader ? 4 : 0))) { // ": " and CRLF once per header line
         return 1;
     }
-    if (r->m_lastWasValue || r->m_request.headers.isEmpty()) {
+    if (newHeader) {
         r->m_request.headers.append({QByteArray(at, static_cast<qsizetype>(len)), QByteArray()});
     } else {
         r->m_request.headers.last().first.append(at, static_cast<qsizetype>(len));

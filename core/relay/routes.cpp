@@ -63,7 +63,7 @@ RouteMatch matchRoute(QByteArrayView method, QByteArrayView rawPath)
             m.route = Route::Usage;
         } else if (rest == "/v1/me") {
             m.route = Route::Me;
-        } else if (rest.startsWith("/v1/organizations/") && rest.endsWith("/usage")) {
+        } else if (rest.size() > 24 && rest.startsWith("/v1/organizations/") && rest.endsWith("/usage")) {
             const QByteArrayView org = rest.sliced(18, rest.size() - 18 - 6);
             if (!org.isEmpty() && !org.contains('/')) {
                 m.route = Route::OrgUsage;

@@ -77,8 +77,10 @@ void readUsage(ondemand::object usage, TokenUsage &out, bool isDelta)
             }
         }
     }
-    // Without the 5m/1h breakdown, all cache writes count as 5-minute writes.
-    if (!sawBreakdown && creationTotal >= 0 && (!isDelta || creationTotal != 0)) {
+    // Without the 5m/1h breakdown, all cache writes count as 5-minute writes. A delta repeating the total that
+    // message_start already broke down (the API omits the breakdown there) keeps that breakdown.
+    const bool sameTotal = isDelta && creationTotal == out.cacheCreate5mTokens + out.cacheCreate1hTokens;
+    if (!sawBreakdown && creationTotal >= 0 && (!isDelta || creationTotal != 0) && !sameTotal) {
         out.cacheCreate5mTokens = creationTotal;
         out.cacheCreate1hTokens = 0;
     }
