@@ -117,6 +117,10 @@ private:
         m_socket->setProxy(ep.proxy);
         connect(m_socket, &QTcpSocket::connected, this, [this] {
             m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+            if (m_connecting && m_phase == Phase::AwaitingHead) {
+                m_connecting = false; // connected in time: the response head has its own deadline now
+                m_timer.start(m_request.headersTimeoutMs);
+            }
         });
         connect(m_socket, &QTcpSocket::readyRead, this, &UpstreamConnection::onReadyRead);
         connect(m_socket, &QTcpSocket::disconnected, this, &UpstreamConnection::onDisconnected);

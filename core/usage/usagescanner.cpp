@@ -6,6 +6,7 @@
 #include <simdjson.h>
 
 #include <string>
+#include <utility>
 #include <string_view>
 
 namespace rd::usage {
@@ -234,6 +235,9 @@ void AnthropicUsageScanner::onData(QByteArrayView json)
 
 void AnthropicUsageScanner::finish()
 {
+    if (std::exchange(m_finished, true)) {
+        return; // idempotent: the exchange may end from several paths
+    }
     if (m_mode == Mode::Json) {
         if (m_jsonOverflow) {
             qCWarning(lcUsage) << "answer too large to read its usage; none recorded";

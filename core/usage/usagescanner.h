@@ -40,6 +40,7 @@ private:
     QByteArray m_event;     // current SSE event name
     QByteArray m_json;      // JSON mode: the body so far
     bool m_jsonOverflow = false;
+    bool m_finished = false;
     TokenUsage m_total;     // closed pairs
     TokenUsage m_current;   // the pair in progress
     bool m_inPair = false;

@@ -200,7 +200,7 @@ private slots:
         QVERIFY(b.connectTo(m_relay->port()));
         QTRY_COMPARE(m_relay->service()->status().openConnections, 2);
         RawClient c;
-        QVERIFY(c.connectTo(m_relay->port()));
+        c.connectTo(m_relay->port()); // the relay may answer and close before the connect is even noticed
         const RawClient::Response r = c.readResponse(5000);
         QCOMPARE(r.status, 503);
         QCOMPARE(r.header("retry-after"), "1"_ba);
