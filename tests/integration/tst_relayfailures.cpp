@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // What clients see when things go wrong: bad keys, bad framing, limits, dead/slow/broken upstreams, vanishing clients.
 #include "tests/support/mockupstream.h"
-#include "tests/support/rawclient.h"
+#include "tests/support/relayclient.h"
 #include "tests/support/relayharness.h"
 
 #include <QJsonDocument>
@@ -11,7 +11,7 @@
 
 using namespace Qt::StringLiterals;
 using rd::test::MockUpstream;
-using rd::test::RawClient;
+using rd::test::RelayClient;
 
 namespace {
 const QByteArray kBody = "{\"model\":\"claude-sonnet-4-5-20250929\",\"max_tokens\":64,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
@@ -34,9 +34,9 @@ private:
     QByteArray m_key;
 
     rd::http::HeaderList auth() const { return {{"x-api-key", m_key}, {"anthropic-version", "2023-06-01"}}; }
-    RawClient::Response call(const QByteArray &request, int timeoutMs = 10000)
+    RelayClient::Response call(const QByteArray &request, int timeoutMs = 10000)
     {
-        RawClient c;
+        RelayClient c;
         if (!c.connectTo(m_relay->port())) {
             return {};
         }
@@ -82,7 +82,7 @@ private slots:
         if (!header.isEmpty()) {
             headers.append({header, value});
         }
-        const RawClient::Response r = call(RawClient::post("/api/v1/messages", kBody, headers));
+        const RelayClient::Response r = call(RelayClient::post("/api/v1/messages", kBody, headers));
         QCOMPARE(r.status, 401);
         QCOMPARE(errorType(r.body), u"authentication_error"_s);
         QVERIFY(!r.body.contains(value.isEmpty() ? "\x01"_ba : value)); // the presented key is never echoed
@@ -92,18 +92,18 @@ private slots:
     void disabledAndDeletedKeysStopWorkingWithoutRestart()
     {
         QVERIFY(startRelay());
-        QCOMPARE(call(RawClient::post("/api/v1/messages", kBody, auth())).status, 200);
+        QCOMPARE(call(RelayClient::post("/api/v1/messages", kBody, auth())).status, 200);
         QVERIFY(m_relay->db().setKeyEnabled(u"tester"_s, false));
         QVERIFY(m_relay->waitForRevision());
-        const RawClient::Response r = call(RawClient::post("/api/v1/messages", kBody, auth()));
+        const RelayClient::Response r = call(RelayClient::post("/api/v1/messages", kBody, auth()));
         QCOMPARE(r.status, 401);
         QVERIFY(r.body.contains("disabled"));
         QVERIFY(m_relay->db().setKeyEnabled(u"tester"_s, true));
         QVERIFY(m_relay->waitForRevision());
-        QCOMPARE(call(RawClient::post("/api/v1/messages", kBody, auth())).status, 200);
+        QCOMPARE(call(RelayClient::post("/api/v1/messages", kBody, auth())).status, 200);
         QVERIFY(m_relay->db().deleteKey(u"tester"_s));
         QVERIFY(m_relay->waitForRevision());
-        QCOMPARE(call(RawClient::post("/api/v1/messages", kBody, auth())).status, 401);
+        QCOMPARE(call(RelayClient::post("/api/v1/messages", kBody, auth())).status, 401);
     }
 
     void rejectsInvalidBodiesBeforeForwarding_data()
@@ -119,7 +119,7 @@ private slots:
     {
         QFETCH(QByteArray, body);
         QVERIFY(startRelay());
-        const RawClient::Response r = call(RawClient::post("/api/v1/messages", body, auth()));
+        const RelayClient::Response r = call(RelayClient::post("/api/v1/messages", body, auth()));
         QCOMPARE(r.status, 400);
         QCOMPARE(errorType(r.body), u"invalid_request_error"_s);
         QCOMPARE(m_upstream->requestCount(), 0);
@@ -128,11 +128,11 @@ private slots:
     void unknownRouteIs404InTheRightDialect()
     {
         QVERIFY(startRelay());
-        const RawClient::Response a = call(RawClient::get("/api/v1/nothing", auth()));
+        const RelayClient::Response a = call(RelayClient::get("/api/v1/nothing", auth()));
         QCOMPARE(a.status, 404);
         QCOMPARE(errorType(a.body), u"not_found_error"_s);
         QVERIFY(!a.header("x-request-id").isEmpty());
-        const RawClient::Response o = call(RawClient::get("/openai/v1/nothing", auth()));
+        const RelayClient::Response o = call(RelayClient::get("/openai/v1/nothing", auth()));
         QCOMPARE(o.status, 404);
         QVERIFY(QJsonDocument::fromJson(o.body).object()[u"error"_s][u"code"_s].isNull());
     }
@@ -140,16 +140,16 @@ private slots:
     void framingAttacksAreRefusedAndClosed()
     {
         QVERIFY(startRelay());
-        RawClient c;
+        RelayClient c;
         QVERIFY(c.connectTo(m_relay->port()));
         c.send("POST /api/v1/messages HTTP/1.1\r\nhost: x\r\ncontent-length: 5\r\ntransfer-encoding: chunked\r\n\r\n"
                "0\r\n\r\nGET /health HTTP/1.1\r\n\r\n");
-        const RawClient::Response r = c.readResponse();
+        const RelayClient::Response r = c.readResponse();
         QCOMPARE(r.status, 400);
         QVERIFY(c.waitForDisconnect());
         QCOMPARE(m_upstream->requestCount(), 0);
 
-        RawClient g;
+        RelayClient g;
         QVERIFY(g.connectTo(m_relay->port()));
         g.send("GARBAGE\r\n\r\n");
         QCOMPARE(g.readResponse().status, 400);
@@ -161,14 +161,14 @@ private slots:
         m_relay->config().server.limits.maxBodyBytes = 4096;
         QVERIFY(startRelay());
         const QByteArray big(70 * 1024, 'a');
-        const RawClient::Response h = call(RawClient::get("/health", {{"x-big", big}}));
+        const RelayClient::Response h = call(RelayClient::get("/health", {{"x-big", big}}));
         QCOMPARE(h.status, 431);
         const QByteArray body = "{\"model\":\"m\",\"max_tokens\":1,\"messages\":[{\"role\":\"user\",\"content\":\"" + QByteArray(8000, 'x')
                                 + "\"}]}";
-        const RawClient::Response b = call(RawClient::post("/api/v1/messages", body, auth()));
+        const RelayClient::Response b = call(RelayClient::post("/api/v1/messages", body, auth()));
         QCOMPARE(b.status, 413);
         QCOMPARE(errorType(b.body), u"request_too_large"_s);
-        RawClient chunked;
+        RelayClient chunked;
         QVERIFY(chunked.connectTo(m_relay->port()));
         chunked.send("POST /api/v1/messages HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n2000\r\n" + QByteArray(0x2000, 'x')
                      + "\r\n");
@@ -181,11 +181,11 @@ private slots:
         m_relay->config().server.headerTimeoutMs = 300;
         m_relay->config().server.keepAliveIdleMs = 600;
         QVERIFY(startRelay());
-        RawClient slow;
+        RelayClient slow;
         QVERIFY(slow.connectTo(m_relay->port()));
         slow.send("GET /health HTTP/1.1\r\nhost: x\r\n"); // the head never ends
         QVERIFY(slow.waitForDisconnect(5000));
-        RawClient idle;
+        RelayClient idle;
         QVERIFY(idle.connectTo(m_relay->port()));
         QVERIFY(idle.waitForDisconnect(5000));
     }
@@ -194,21 +194,21 @@ private slots:
     {
         m_relay->config().server.maxConnections = 2;
         QVERIFY(startRelay());
-        RawClient a;
-        RawClient b;
+        RelayClient a;
+        RelayClient b;
         QVERIFY(a.connectTo(m_relay->port()));
         QVERIFY(b.connectTo(m_relay->port()));
         QTRY_COMPARE(m_relay->service()->status().openConnections, 2);
-        RawClient c;
+        RelayClient c;
         c.connectTo(m_relay->port()); // the relay may answer and close before the connect is even noticed
-        const RawClient::Response r = c.readResponse(5000);
+        const RelayClient::Response r = c.readResponse(5000);
         QCOMPARE(r.status, 503);
         QCOMPARE(r.header("retry-after"), "1"_ba);
         a.abort();
         QTRY_COMPARE(m_relay->service()->status().openConnections, 1);
-        RawClient d;
+        RelayClient d;
         QVERIFY(d.connectTo(m_relay->port()));
-        d.send(RawClient::get("/health"));
+        d.send(RelayClient::get("/health"));
         QCOMPARE(d.readResponse().status, 200);
     }
 
@@ -219,7 +219,7 @@ private slots:
         const quint16 port = closed.serverPort();
         closed.close();
         QVERIFY(startRelay(u"http://127.0.0.1:%1"_s.arg(port)));
-        const RawClient::Response r = call(RawClient::post("/api/v1/messages", kBody, auth()));
+        const RelayClient::Response r = call(RelayClient::post("/api/v1/messages", kBody, auth()));
         QCOMPARE(r.status, 502);
         QCOMPARE(errorType(r.body), u"api_error"_s);
         QTRY_COMPARE(m_relay->service()->status().requestsRecorded, qint64(1));
@@ -233,7 +233,7 @@ private slots:
         rd::test::MockReply silent;
         silent.neverRespond = true;
         m_upstream->enqueue(silent);
-        const RawClient::Response r = call(RawClient::post("/api/v1/messages", kBody, auth()));
+        const RelayClient::Response r = call(RelayClient::post("/api/v1/messages", kBody, auth()));
         QCOMPARE(r.status, 504);
         QCOMPARE(errorType(r.body), u"timeout_error"_s);
     }
@@ -244,7 +244,7 @@ private slots:
         rd::test::MockReply reset;
         reset.resetBeforeHeaders = true;
         m_upstream->enqueue(reset);
-        QCOMPARE(call(RawClient::post("/api/v1/messages", kBody, auth())).status, 502);
+        QCOMPARE(call(RelayClient::post("/api/v1/messages", kBody, auth())).status, 502);
     }
 
     void resetMidStreamEndsWithErrorEventAndKeepsUsage()
@@ -253,10 +253,10 @@ private slots:
         rd::test::MockReply broken = MockUpstream::stream("claude-sonnet-4-5-20250929", {"a", "b", "c", "d"}, 33, 9, 20);
         broken.resetAfterEvents = 4; // message_start, block start, ping, first delta
         m_upstream->enqueue(broken);
-        RawClient c;
+        RelayClient c;
         QVERIFY(c.connectTo(m_relay->port()));
-        c.send(RawClient::post("/api/v1/messages", kStreamBody, auth()));
-        const RawClient::Response r = c.readResponse();
+        c.send(RelayClient::post("/api/v1/messages", kStreamBody, auth()));
+        const RelayClient::Response r = c.readResponse();
         QCOMPARE(r.status, 200);
         QVERIFY(!r.complete); // no terminating chunk: an abnormal end
         QVERIFY(r.closed);
@@ -278,10 +278,10 @@ private slots:
             pieces.append("word ");
         }
         m_upstream->enqueue(MockUpstream::stream("claude-sonnet-4-5-20250929", pieces, 44, 50, 40));
-        RawClient c;
+        RelayClient c;
         QVERIFY(c.connectTo(m_relay->port()));
-        c.send(RawClient::post("/api/v1/messages", kStreamBody, auth()));
-        const RawClient::Response partial = c.readResponse(5000, "content_block_delta");
+        c.send(RelayClient::post("/api/v1/messages", kStreamBody, auth()));
+        const RelayClient::Response partial = c.readResponse(5000, "content_block_delta");
         QVERIFY(partial.body.contains("message_start"));
         c.abort();
         QTRY_COMPARE(m_upstream->abortedByClient(), 1);
@@ -297,18 +297,18 @@ private slots:
     void manyAbortedStreamsLeakNothing()
     {
         QVERIFY(startRelay());
-        QList<RawClient *> clients;
+        QList<RelayClient *> clients;
         for (int i = 0; i < 100; ++i) {
             m_upstream->enqueue(MockUpstream::stream("claude-sonnet-4-5-20250929", {"a", "b", "c", "d", "e", "f"}, 5, 5, 50));
         }
         for (int i = 0; i < 100; ++i) {
-            auto *c = new RawClient;
+            auto *c = new RelayClient;
             QVERIFY(c->connectTo(m_relay->port()));
-            c->send(RawClient::post("/api/v1/messages", kStreamBody, auth()));
+            c->send(RelayClient::post("/api/v1/messages", kStreamBody, auth()));
             clients.append(c);
         }
         QTRY_VERIFY_WITH_TIMEOUT(m_upstream->requestCount() == 100, 10000);
-        for (RawClient *c : clients) {
+        for (RelayClient *c : clients) {
             c->abort();
             delete c;
         }
@@ -323,14 +323,14 @@ private slots:
     {
         m_key = m_relay->addKey(u"tester"_s);
         QVERIFY(m_relay->start());
-        const RawClient::Response none = call(RawClient::post("/api/v1/messages", kBody, auth()));
+        const RelayClient::Response none = call(RelayClient::post("/api/v1/messages", kBody, auth()));
         QCOMPARE(none.status, 503);
         rd::test::RelayHarness::AccountOptions mapped;
         mapped.baseUrl = m_upstream->baseUrl();
         mapped.modelMapping = u"{\"claude-only\":\"x\"}"_s;
         QVERIFY(!m_relay->addAccount(mapped).isEmpty());
         QVERIFY(m_relay->waitForRevision());
-        const RawClient::Response unserved = call(RawClient::post("/api/v1/messages", kBody, auth()));
+        const RelayClient::Response unserved = call(RelayClient::post("/api/v1/messages", kBody, auth()));
         QCOMPARE(unserved.status, 404);
         QCOMPARE(errorType(unserved.body), u"not_found_error"_s);
     }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The relay end to end on loopback: what the client sends, what reaches the upstream, what comes back, what is recorded.
 #include "tests/support/mockupstream.h"
-#include "tests/support/rawclient.h"
+#include "tests/support/relayclient.h"
 #include "tests/support/relayharness.h"
 
 #include <QJsonArray>
@@ -11,7 +11,7 @@
 
 using namespace Qt::StringLiterals;
 using rd::test::MockUpstream;
-using rd::test::RawClient;
+using rd::test::RelayClient;
 
 namespace {
 const QByteArray kBody = "{\"model\":\"claude-sonnet-4-5-20250929\",\"max_tokens\":64,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
@@ -28,9 +28,9 @@ private:
     QByteArray m_key;
 
     rd::http::HeaderList auth() const { return {{"x-api-key", m_key}, {"anthropic-version", "2023-06-01"}}; }
-    RawClient::Response call(const QByteArray &request, int timeoutMs = 10000)
+    RelayClient::Response call(const QByteArray &request, int timeoutMs = 10000)
     {
-        RawClient c;
+        RelayClient c;
         if (!c.connectTo(m_relay->port())) {
             return {};
         }
@@ -59,7 +59,7 @@ private slots:
     void forwardsNonStreamAndFiltersHeaders()
     {
         m_upstream->enqueue(MockUpstream::message("claude-sonnet-4-5-20250929", "Hello!", 12, 6, 1500, 0, 1500));
-        const RawClient::Response r = call(RawClient::post(
+        const RelayClient::Response r = call(RelayClient::post(
             "/api/v1/messages?beta=true",
             kBody,
             {{"authorization", "Bearer " + m_key},
@@ -109,10 +109,10 @@ private slots:
     void streamsEventsAsTheyArrive()
     {
         m_upstream->enqueue(MockUpstream::stream("claude-sonnet-4-5-20250929", {"Hel", "lo", "!"}, 20, 9, 150, 100, 30, 0));
-        RawClient c;
+        RelayClient c;
         QVERIFY(c.connectTo(m_relay->port()));
-        c.send(RawClient::post("/claude/v1/messages", kStreamBody, auth()));
-        const RawClient::Response r = c.readResponse(10000);
+        c.send(RelayClient::post("/claude/v1/messages", kStreamBody, auth()));
+        const RelayClient::Response r = c.readResponse(10000);
         QCOMPARE(r.status, 200);
         QVERIFY(r.complete);
         QVERIFY(r.chunked);
@@ -143,7 +143,7 @@ private slots:
             expected += e.second;
         }
         m_upstream->enqueue(reply);
-        const RawClient::Response r = call(RawClient::post("/api/v1/messages", kStreamBody, auth()));
+        const RelayClient::Response r = call(RelayClient::post("/api/v1/messages", kStreamBody, auth()));
         QCOMPARE(r.status, 200);
         QCOMPARE(r.body, expected);
         QVERIFY(r.body.contains("\"stop_reason\":\"tool_use\""));
@@ -153,7 +153,7 @@ private slots:
     {
         m_upstream->enqueue(MockUpstream::error(429, "rate_limit_error", "This request would exceed your account's rate limit.",
                                                 {{"retry-after", "7"}}));
-        const RawClient::Response r = call(RawClient::post("/api/v1/messages", kBody, auth()));
+        const RelayClient::Response r = call(RelayClient::post("/api/v1/messages", kBody, auth()));
         QCOMPARE(r.status, 429);
         QCOMPARE(r.header("retry-after"), "7"_ba);
         QCOMPARE(QJsonDocument::fromJson(r.body).object()[u"error"_s][u"type"_s].toString(), u"rate_limit_error"_s);
@@ -168,7 +168,7 @@ private slots:
         QVERIFY(!m_relay->addAccount(mapped).isEmpty());
         QVERIFY(m_relay->waitForRevision());
         const QByteArray body = "{\"model\" : \"claude-alias\", \"max_tokens\":8,\"messages\":[{\"role\":\"user\",\"content\":\"é \\\"q\\\"\"}]}";
-        const RawClient::Response r = call(RawClient::post("/api/v1/messages", body, auth()));
+        const RelayClient::Response r = call(RelayClient::post("/api/v1/messages", body, auth()));
         QCOMPARE(r.status, 200);
         const QByteArray sent = m_upstream->requests().last().body;
         QCOMPARE(sent, QByteArray(body).replace("\"claude-alias\"", "\"claude-opus-4-1-20250805\""));
@@ -183,7 +183,7 @@ private slots:
         a.priority = 10; // beats the default 50
         QVERIFY(!m_relay->addAccount(a).isEmpty());
         QVERIFY(m_relay->waitForRevision());
-        QCOMPARE(call(RawClient::post("/api/v1/messages", kBody, auth())).status, 200);
+        QCOMPARE(call(RelayClient::post("/api/v1/messages", kBody, auth())).status, 200);
         QCOMPARE(second.requestCount(), 1);
         QCOMPARE(m_upstream->requestCount(), 0);
         // Same priority: they alternate (least recently used first).
@@ -191,7 +191,7 @@ private slots:
         QVERIFY(!m_relay->addAccount(a).isEmpty());
         QVERIFY(m_relay->waitForRevision());
         for (int i = 0; i < 4; ++i) {
-            QCOMPARE(call(RawClient::post("/api/v1/messages", kBody, auth())).status, 200);
+            QCOMPARE(call(RelayClient::post("/api/v1/messages", kBody, auth())).status, 200);
         }
         QCOMPARE(second.requestCount(), 5);
         QCOMPARE(m_upstream->requestCount(), 0);
@@ -199,11 +199,11 @@ private slots:
 
     void countTokensAndModelsAreForwarded()
     {
-        const RawClient::Response counted = call(RawClient::post("/api/v1/messages/count_tokens", kBody, auth()));
+        const RelayClient::Response counted = call(RelayClient::post("/api/v1/messages/count_tokens", kBody, auth()));
         QCOMPARE(counted.status, 200);
         QVERIFY(QJsonDocument::fromJson(counted.body).object()[u"input_tokens"_s].toInt() > 0);
         QCOMPARE(m_upstream->requests().last().target, "/v1/messages/count_tokens"_ba);
-        const RawClient::Response models = call(RawClient::get("/api/v1/models", auth()));
+        const RelayClient::Response models = call(RelayClient::get("/api/v1/models", auth()));
         QCOMPARE(models.status, 200);
         QVERIFY(QJsonDocument::fromJson(models.body).object()[u"data"_s].isArray());
         QCOMPARE(m_upstream->requests().last().target, "/v1/models"_ba);
@@ -213,27 +213,27 @@ private slots:
 
     void keyRoutesAnswerFromMemory()
     {
-        QCOMPARE(call(RawClient::post("/api/v1/messages", kBody, auth())).status, 200);
+        QCOMPARE(call(RelayClient::post("/api/v1/messages", kBody, auth())).status, 200);
         QTRY_COMPARE(m_relay->service()->status().requestsRecorded, qint64(1));
-        const RawClient::Response info = call(RawClient::get("/api/v1/key-info", auth()));
+        const RelayClient::Response info = call(RelayClient::get("/api/v1/key-info", auth()));
         QCOMPARE(info.status, 200);
         const QJsonObject o = QJsonDocument::fromJson(info.body).object();
         QCOMPARE(o[u"name"_s].toString(), u"tester"_s);
         QCOMPARE(o[u"usage"_s][u"total"_s][u"requests"_s].toInt(), 1);
         QCOMPARE(o[u"usage"_s][u"total"_s][u"input_tokens"_s].toInt(), 12);
-        const RawClient::Response me = call(RawClient::get("/api/v1/me", auth()));
+        const RelayClient::Response me = call(RelayClient::get("/api/v1/me", auth()));
         QCOMPARE(QJsonDocument::fromJson(me.body).object()[u"id"_s].toString(), u"user_key_test1"_s);
-        QCOMPARE(call(RawClient::get("/api/v1/organizations/org1/usage", auth())).status, 200);
+        QCOMPARE(call(RelayClient::get("/api/v1/organizations/org1/usage", auth())).status, 200);
     }
 
     void unauthenticatedRoutes()
     {
         QCOMPARE(call("HEAD /api/api/hello HTTP/1.1\r\nhost: x\r\n\r\n").status, 200);
-        QCOMPARE(call(RawClient::get("/api/api/hello")).status, 200);
-        const RawClient::Response t = call(RawClient::post("/api/api/event_logging/batch", "{\"events\":[]}", {}));
+        QCOMPARE(call(RelayClient::get("/api/api/hello")).status, 200);
+        const RelayClient::Response t = call(RelayClient::post("/api/api/event_logging/batch", "{\"events\":[]}", {}));
         QCOMPARE(t.status, 200);
         QCOMPARE(t.body, "{\"success\":true}"_ba);
-        const RawClient::Response h = call(RawClient::get("/health"));
+        const RelayClient::Response h = call(RelayClient::get("/health"));
         QCOMPARE(h.status, 200);
         const QJsonObject health = QJsonDocument::fromJson(h.body).object();
         QCOMPARE(health[u"status"_s].toString(), u"healthy"_s);
@@ -244,11 +244,11 @@ private slots:
 
     void keepAliveServesSeveralRequestsOnOneConnection()
     {
-        RawClient c;
+        RelayClient c;
         QVERIFY(c.connectTo(m_relay->port()));
         for (int i = 0; i < 3; ++i) {
-            c.send(RawClient::post("/api/v1/messages", i == 1 ? kStreamBody : kBody, auth()));
-            const RawClient::Response r = c.readResponse();
+            c.send(RelayClient::post("/api/v1/messages", i == 1 ? kStreamBody : kBody, auth()));
+            const RelayClient::Response r = c.readResponse();
             QCOMPARE(r.status, 200);
             QVERIFY(r.complete);
             QCOMPARE(r.header("connection"), "keep-alive"_ba);

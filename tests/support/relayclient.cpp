@@ -1,21 +1,21 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "tests/support/rawclient.h"
+#include "tests/support/relayclient.h"
 
 #include <QTest>
 
 namespace rd::test {
 
-RawClient::RawClient()
+RelayClient::RelayClient()
 {
     http_parser_settings_init(&m_settings);
-    m_settings.on_header_field = &RawClient::onHeaderField;
-    m_settings.on_header_value = &RawClient::onHeaderValue;
-    m_settings.on_headers_complete = &RawClient::onHeadersComplete;
-    m_settings.on_body = &RawClient::onBody;
-    m_settings.on_message_complete = &RawClient::onMessageComplete;
+    m_settings.on_header_field = &RelayClient::onHeaderField;
+    m_settings.on_header_value = &RelayClient::onHeaderValue;
+    m_settings.on_headers_complete = &RelayClient::onHeadersComplete;
+    m_settings.on_body = &RelayClient::onBody;
+    m_settings.on_message_complete = &RelayClient::onMessageComplete;
 }
 
-bool RawClient::connectTo(quint16 port, int timeoutMs)
+bool RelayClient::connectTo(quint16 port, int timeoutMs)
 {
     m_socket.connectToHost(QHostAddress(QHostAddress::LocalHost), port);
     QElapsedTimer t;
@@ -27,7 +27,7 @@ bool RawClient::connectTo(quint16 port, int timeoutMs)
     return m_socket.state() == QAbstractSocket::ConnectedState;
 }
 
-void RawClient::send(const QByteArray &bytes)
+void RelayClient::send(const QByteArray &bytes)
 {
     m_clock.start();
     m_socket.write(bytes);
@@ -37,12 +37,12 @@ void RawClient::send(const QByteArray &bytes)
 // The parser's user data points at the response being read; a static trampoline per callback.
 struct ParserState
 {
-    RawClient::Response *response;
+    RelayClient::Response *response;
     bool *lastWasValue;
     QElapsedTimer *clock;
 };
 
-int RawClient::onHeaderField(http_parser *p, const char *at, size_t len)
+int RelayClient::onHeaderField(http_parser *p, const char *at, size_t len)
 {
     auto *s = static_cast<ParserState *>(p->data);
     if (*s->lastWasValue || s->response->headers.isEmpty()) {
@@ -54,7 +54,7 @@ int RawClient::onHeaderField(http_parser *p, const char *at, size_t len)
     return 0;
 }
 
-int RawClient::onHeaderValue(http_parser *p, const char *at, size_t len)
+int RelayClient::onHeaderValue(http_parser *p, const char *at, size_t len)
 {
     auto *s = static_cast<ParserState *>(p->data);
     if (!s->response->headers.isEmpty()) {
@@ -64,7 +64,7 @@ int RawClient::onHeaderValue(http_parser *p, const char *at, size_t len)
     return 0;
 }
 
-int RawClient::onHeadersComplete(http_parser *p)
+int RelayClient::onHeadersComplete(http_parser *p)
 {
     auto *s = static_cast<ParserState *>(p->data);
     s->response->status = static_cast<int>(p->status_code);
@@ -72,7 +72,7 @@ int RawClient::onHeadersComplete(http_parser *p)
     return 0;
 }
 
-int RawClient::onBody(http_parser *p, const char *at, size_t len)
+int RelayClient::onBody(http_parser *p, const char *at, size_t len)
 {
     auto *s = static_cast<ParserState *>(p->data);
     if (s->response->firstBodyMs < 0) {
@@ -82,7 +82,7 @@ int RawClient::onBody(http_parser *p, const char *at, size_t len)
     return 0;
 }
 
-int RawClient::onMessageComplete(http_parser *p)
+int RelayClient::onMessageComplete(http_parser *p)
 {
     auto *s = static_cast<ParserState *>(p->data);
     s->response->complete = true;
@@ -91,7 +91,7 @@ int RawClient::onMessageComplete(http_parser *p)
     return 0;
 }
 
-RawClient::Response RawClient::readResponse(int timeoutMs, QByteArrayView stopWhenBodyContains)
+RelayClient::Response RelayClient::readResponse(int timeoutMs, QByteArrayView stopWhenBodyContains)
 {
     Response response;
     bool lastWasValue = false;
@@ -131,7 +131,7 @@ RawClient::Response RawClient::readResponse(int timeoutMs, QByteArrayView stopWh
     return response;
 }
 
-bool RawClient::waitForDisconnect(int timeoutMs)
+bool RelayClient::waitForDisconnect(int timeoutMs)
 {
     QElapsedTimer t;
     t.start();
@@ -142,7 +142,7 @@ bool RawClient::waitForDisconnect(int timeoutMs)
     return m_socket.state() != QAbstractSocket::ConnectedState;
 }
 
-QByteArray RawClient::post(const QByteArray &path, const QByteArray &body, const http::HeaderList &headers)
+QByteArray RelayClient::post(const QByteArray &path, const QByteArray &body, const http::HeaderList &headers)
 {
     QByteArray out = "POST " + path + " HTTP/1.1\r\nhost: relay\r\ncontent-type: application/json\r\n";
     for (const auto &h : headers) {
@@ -152,7 +152,7 @@ QByteArray RawClient::post(const QByteArray &path, const QByteArray &body, const
     return out;
 }
 
-QByteArray RawClient::get(const QByteArray &path, const http::HeaderList &headers)
+QByteArray RelayClient::get(const QByteArray &path, const http::HeaderList &headers)
 {
     QByteArray out = "GET " + path + " HTTP/1.1\r\nhost: relay\r\n";
     for (const auto &h : headers) {

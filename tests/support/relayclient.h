@@ -14,7 +14,7 @@ namespace rd::test {
 
 // A byte-level HTTP/1.1 client for integration tests. It waits by spinning the event loop (never a blocking
 // socket wait), so in-process mocks on the same thread keep working.
-class RawClient
+class RelayClient
 {
 public:
     struct Response
@@ -30,7 +30,7 @@ public:
         QByteArray header(QByteArrayView lowerName) const { return http::headerValue(headers, lowerName); }
     };
 
-    RawClient();
+    RelayClient();
     bool connectTo(quint16 port, int timeoutMs = 5000);
     void send(const QByteArray &bytes);
     // Reads one response; stops at its end, on close, or at the timeout. readUntil lets a test stop early.
