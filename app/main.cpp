@@ -38,8 +38,8 @@ int runWindow(int argc, char **argv, const QStringList &args)
     if (!a.parse(args, {u"host"_s, u"port"_s, u"workers"_s, u"max-body-mb"_s, u"data-dir"_s}, {u"minimized"_s})) {
         return rd::cli::usageError(a.error());
     }
-    auto config = rd::cli::relayConfigFrom(a.value(u"host"_s), a.value(u"port"_s), a.value(u"workers"_s),
-                                           a.value(u"max-body-mb"_s));
+    auto config = rd::cli::relayConfigFrom(
+        a.value(u"host"_s), a.value(u"port"_s), a.value(u"workers"_s), a.value(u"max-body-mb"_s));
     if (!config) {
         return rd::cli::usageError(config.error().detail);
     }

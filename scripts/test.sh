@@ -20,9 +20,9 @@ export QT_QPA_PLATFORM=offscreen
 export DBUS_SESSION_BUS_ADDRESS=disabled:
 
 # The official SDKs the e2e tests drive, from the npm registry (versions pinned in tests/e2e/package.json).
-if [ -f "$SRC/tests/e2e/package.json" ]; then
-  (cd "$SRC/tests/e2e" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
-fi
+for pkg in "$SRC/tests/e2e" "$SRC/tests/e2e/claude-code"; do
+  (cd "$pkg" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
+done
 
 run_suite() { # $1 = build dir, $2 = label
   local build=$1 label=$2

@@ -30,7 +30,8 @@ QString newId(const char *prefix)
 {
     unsigned char raw[8];
     RAND_bytes(raw, sizeof raw);
-    return QString::fromLatin1(prefix) + QString::fromLatin1(QByteArray(reinterpret_cast<const char *>(raw), 8).toHex());
+    return QString::fromLatin1(prefix)
+           + QString::fromLatin1(QByteArray(reinterpret_cast<const char *>(raw), 8).toHex());
 }
 
 QString yesNo(bool b)
@@ -77,7 +78,11 @@ int keysList(store::Database &db)
         printErr(u"relaydesk: "_s + keys.error().detail);
         return 1;
     }
-    printOut(u"%1  %2  %3  %4  %5"_s.arg(u"ID"_s, -20).arg(u"NAME"_s, -24).arg(u"ENABLED"_s, -7).arg(u"HASH"_s, -8).arg(u"CREATED"_s));
+    printOut(u"%1  %2  %3  %4  %5"_s.arg(u"ID"_s, -20)
+                 .arg(u"NAME"_s, -24)
+                 .arg(u"ENABLED"_s, -7)
+                 .arg(u"HASH"_s, -8)
+                 .arg(u"CREATED"_s));
     for (const auto &k : std::as_const(*keys)) {
         printOut(u"%1  %2  %3  %4  %5"_s.arg(k.id, -20)
                      .arg(k.name, -24)
@@ -289,7 +294,7 @@ int accountsCommand(const QStringList &args)
 int statusCommand(const QStringList &args)
 {
     Args a;
-    if (!a.parse(args, {u"data-dir"_s}, {}) ) {
+    if (!a.parse(args, {u"data-dir"_s}, {})) {
         return usageError(a.error());
     }
     if (!a.positional().isEmpty()) {
@@ -331,9 +336,8 @@ int statusCommand(const QStringList &args)
             code = 1;
         } else {
             const QJsonObject health = QJsonDocument::fromJson(reply->readAll()).object();
-            printOut(u"relay:         %1 at http://%2 (version %3)"_s.arg(health.value(u"status"_s).toString(),
-                                                                           where,
-                                                                           health.value(u"version"_s).toString()));
+            printOut(u"relay:         %1 at http://%2 (version %3)"_s.arg(
+                health.value(u"status"_s).toString(), where, health.value(u"version"_s).toString()));
             code = status == 200 ? 0 : 1;
         }
         reply->deleteLater();
@@ -352,14 +356,13 @@ int serveCommand(const QStringList &args)
     if (!a.positional().isEmpty()) {
         return usageError(u"serve takes no further words"_s);
     }
-    Result<relay::RelayConfig> config = relayConfigFrom(a.value(u"host"_s),
-                                                        a.value(u"port"_s),
-                                                        a.value(u"workers"_s),
-                                                        a.value(u"max-body-mb"_s));
+    Result<relay::RelayConfig> config =
+        relayConfigFrom(a.value(u"host"_s), a.value(u"port"_s), a.value(u"workers"_s), a.value(u"max-body-mb"_s));
     if (!config) {
         return usageError(config.error().detail);
     }
-    if (config->host != QHostAddress(QHostAddress::LocalHost) && config->host != QHostAddress(QHostAddress::LocalHostIPv6)) {
+    if (config->host != QHostAddress(QHostAddress::LocalHost)
+        && config->host != QHostAddress(QHostAddress::LocalHostIPv6)) {
         printErr(u"warning: listening on %1 beyond this machine: anyone who can reach it and holds a key can use "
                  "your accounts"_s.arg(config->host.toString()));
     }

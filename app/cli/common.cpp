@@ -87,8 +87,8 @@ Result<QByteArray> readSecret(const char *envVar, const QString &prompt)
     return secret;
 }
 
-Result<relay::RelayConfig> relayConfigFrom(const QString &host, const QString &port, const QString &workers,
-                                           const QString &maxBodyMb)
+Result<relay::RelayConfig>
+relayConfigFrom(const QString &host, const QString &port, const QString &workers, const QString &maxBodyMb)
 {
     relay::RelayConfig config;
     if (!host.isEmpty()) {
@@ -148,7 +148,9 @@ void quitOnSignals()
         [[maybe_unused]] const auto n = ::read(s_signalPipe[0], &b, 1);
         QCoreApplication::quit();
     });
-    struct sigaction sa{};
+    struct sigaction sa
+    {
+    };
     sa.sa_handler = onSignal;
     sigemptyset(&sa.sa_mask);
     sa.sa_flags = SA_RESTART;

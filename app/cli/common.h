@@ -11,8 +11,8 @@
 
 namespace rd::cli {
 
-void printOut(const QString &text); // a line on stdout
-void printErr(const QString &text); // a line on stderr
+void printOut(const QString &text);     // a line on stdout
+void printErr(const QString &text);     // a line on stderr
 int usageError(const QString &message); // prints the message and a hint, returns 2
 
 // Opens the store of the data folder (--data-dir, $RELAYDESK_DATA_DIR or the default); prints why not.
@@ -22,8 +22,8 @@ std::optional<store::Database> openStore(const QString &dataDirOption, QString *
 Result<QByteArray> readSecret(const char *envVar, const QString &prompt);
 
 // --host/--port/--workers/--max-body-mb into a RelayConfig; the error names the bad option.
-Result<relay::RelayConfig> relayConfigFrom(const QString &host, const QString &port, const QString &workers,
-                                           const QString &maxBodyMb);
+Result<relay::RelayConfig>
+relayConfigFrom(const QString &host, const QString &port, const QString &workers, const QString &maxBodyMb);
 
 // Installs SIGINT/SIGTERM handlers that quit the application's event loop cleanly.
 void quitOnSignals();

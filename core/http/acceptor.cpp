@@ -14,8 +14,8 @@ namespace rd::http {
 namespace {
 QByteArray busyResponse()
 {
-    const char *body
-        = R"({"type":"error","error":{"type":"api_error","message":"RelayDesk is at its connection limit; retry shortly"}})";
+    const char *body =
+        R"({"type":"error","error":{"type":"api_error","message":"RelayDesk is at its connection limit; retry shortly"}})";
     QByteArray out("HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\n"
                    "retry-after: 1\r\nconnection: close\r\ncontent-length: ");
     out.append(QByteArray::number(static_cast<qsizetype>(qstrlen(body))));
@@ -39,8 +39,8 @@ void Acceptor::incomingConnection(qintptr descriptor)
 #ifdef Q_OS_UNIX
         // The whole answer fits any fresh socket buffer; best effort, then close.
         static const QByteArray kBusy = busyResponse();
-        [[maybe_unused]] const auto sent
-            = ::send(static_cast<int>(descriptor), kBusy.constData(), static_cast<size_t>(kBusy.size()), MSG_NOSIGNAL);
+        [[maybe_unused]] const auto sent =
+            ::send(static_cast<int>(descriptor), kBusy.constData(), static_cast<size_t>(kBusy.size()), MSG_NOSIGNAL);
         ::close(static_cast<int>(descriptor));
 #endif
         qCWarning(lcHttp) << "connection cap reached (" << m_maxConnections << "): refused a client with 503";
@@ -49,7 +49,8 @@ void Acceptor::incomingConnection(qintptr descriptor)
     m_openCount->fetch_add(1, std::memory_order_relaxed);
     ConnectionHost *host = m_hosts.at(m_next);
     m_next = (m_next + 1) % static_cast<int>(m_hosts.size());
-    QMetaObject::invokeMethod(host, [host, descriptor] { host->adopt(descriptor); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        host, [host, descriptor] { host->adopt(descriptor); }, Qt::QueuedConnection);
 }
 
 long raiseOpenFileLimit()

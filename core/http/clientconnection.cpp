@@ -140,7 +140,10 @@ void ClientConnection::processInput()
     }
 }
 
-void ClientConnection::writeHead(int status, const HeaderList &headers, qint64 contentLength, QByteArrayView contentType)
+void ClientConnection::writeHead(int status,
+                                 const HeaderList &headers,
+                                 qint64 contentLength,
+                                 QByteArrayView contentType)
 {
     QByteArray head;
     head.reserve(256 + headers.size() * 48);
@@ -170,7 +173,10 @@ void ClientConnection::writeHead(int status, const HeaderList &headers, qint64 c
     m_socket->write(head);
 }
 
-void ClientConnection::sendResponse(int status, const HeaderList &headers, QByteArrayView body, QByteArrayView contentType)
+void ClientConnection::sendResponse(int status,
+                                    const HeaderList &headers,
+                                    QByteArrayView body,
+                                    QByteArrayView contentType)
 {
     if (m_state == State::Closing) {
         return;

@@ -25,8 +25,8 @@ public:
     virtual ~RequestHandler() = default;
     virtual void handle(ClientConnection *connection, HttpRequest &&request) = 0;
     // A request that could not be framed (400/413/431). pathIfKnown picks the error dialect.
-    virtual void rejectMalformed(ClientConnection *connection, int status, const char *detail, QByteArrayView pathIfKnown)
-        = 0;
+    virtual void
+    rejectMalformed(ClientConnection *connection, int status, const char *detail, QByteArrayView pathIfKnown) = 0;
 };
 
 // One client socket on a relay worker thread: frames requests with RequestParser, serves them one at a time
@@ -62,7 +62,7 @@ public:
     void close();
 
 signals:
-    void closed(); // the client went away or the connection was closed; emitted once
+    void closed();  // the client went away or the connection was closed; emitted once
     void drained(); // the client read enough that writing may continue
 
 private:

@@ -13,8 +13,8 @@ namespace rd::http {
 
 struct ParserLimits
 {
-    qsizetype maxHeaderBytes = 64 * 1024;           // request line + headers → 431 beyond
-    qsizetype maxBodyBytes = 64LL * 1024 * 1024;    // decoded body → 413 beyond
+    qsizetype maxHeaderBytes = 64 * 1024;        // request line + headers → 431 beyond
+    qsizetype maxBodyBytes = 64LL * 1024 * 1024; // decoded body → 413 beyond
 };
 
 // Incremental HTTP/1.1 request framing over http-parser. Not a QObject; owned by one ClientConnection.
@@ -36,9 +36,9 @@ public:
     // Parses from data; returns how many bytes were consumed. Stops early on Complete or Failed.
     qsizetype feed(const char *data, qsizetype size);
     State state() const { return m_state; }
-    HttpRequest take(); // only in Complete; resets for the next request on the connection
-    bool hasStarted() const { return m_started; }        // any byte of the current request seen
-    bool headersDone() const { return m_headersDone; }   // the head is complete, the body may follow
+    HttpRequest take();                           // only in Complete; resets for the next request on the connection
+    bool hasStarted() const { return m_started; } // any byte of the current request seen
+    bool headersDone() const { return m_headersDone; } // the head is complete, the body may follow
     int errorStatus() const { return m_errorStatus; }
     const char *errorDetail() const { return m_errorDetail; }
 

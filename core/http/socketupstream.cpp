@@ -87,7 +87,8 @@ public:
         if (m_paused && m_socket) {
             m_paused = false;
             m_socket->setReadBufferSize(0);
-            QMetaObject::invokeMethod(this, [this] { onReadyRead(); }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                this, [this] { onReadyRead(); }, Qt::QueuedConnection);
         }
     }
 
@@ -238,8 +239,8 @@ private:
             }
             if (HTTP_PARSER_ERRNO(&m_parser) != HPE_OK || parsed != static_cast<size_t>(n)) {
                 fail(ErrorCode::UpstreamProtocol,
-                     u"malformed upstream response: %1"_s.arg(QString::fromLatin1(
-                         http_errno_description(HTTP_PARSER_ERRNO(&m_parser)))));
+                     u"malformed upstream response: %1"_s.arg(
+                         QString::fromLatin1(http_errno_description(HTTP_PARSER_ERRNO(&m_parser)))));
                 return;
             }
         }
@@ -354,6 +355,8 @@ private:
         const bool reusable = m_keepAlive && !m_paused && m_socket
                               && m_socket->state() == QAbstractSocket::ConnectedState
                               && m_socket->bytesAvailable() == 0;
+        qCDebug(lcUpstream) << "call complete; reusable" << reusable << m_keepAlive << m_paused
+                            << (m_socket ? m_socket->bytesAvailable() : -1);
         m_idleSinceMs = monotonicMs();
         m_request.body.clear();
         m_owner->release(this, reusable);
@@ -503,6 +506,7 @@ void SocketUpstream::release(UpstreamConnection *connection, bool reusable)
 
 void SocketUpstream::forgetIdle(UpstreamConnection *connection)
 {
+    qCDebug(lcUpstream) << "dropping an idle upstream connection";
     auto it = m_idle.find(connection->key());
     if (it != m_idle.end() && it->removeOne(connection)) {
         connection->deleteLater();

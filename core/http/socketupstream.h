@@ -32,13 +32,13 @@ private:
     friend class UpstreamConnection;
     UpstreamConnection *takeIdle(const QByteArray &key);
     void release(UpstreamConnection *connection, bool reusable); // a call ended
-    void forgetIdle(UpstreamConnection *connection);
+    void forgetIdle(UpstreamConnection *connection);             // an idle connection closed or spoke out of turn
     void sweepIdle();
     QByteArray &scratch() { return m_scratch; }
 
     QHash<QByteArray, QList<UpstreamConnection *>> m_idle;
     QTimer *m_sweep = new QTimer(this); // a child: it moves with this object to its thread
-    QByteArray m_scratch; // one read buffer shared by every connection of this thread
+    QByteArray m_scratch;               // one read buffer shared by every connection of this thread
     int m_active = 0;
     qint64 m_opened = 0;
     int m_idleTimeoutMs = 60'000;

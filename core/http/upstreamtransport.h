@@ -28,7 +28,7 @@ struct UpstreamRequest
 {
     UpstreamEndpoint endpoint;
     QByteArray method = "POST";
-    QByteArray target; // origin-form: path + query
+    QByteArray target;  // origin-form: path + query
     HeaderList headers; // without Host and Content-Length: the transport sets those
     QByteArray body;
     int connectTimeoutMs = 10'000;

@@ -147,7 +147,8 @@ QJsonObject errorObject(Dialect dialect, ErrorKind kind, const QString &message)
 {
     switch (dialect) {
     case Dialect::Anthropic:
-        return QJsonObject{{u"type"_s, QString::fromLatin1(anthropicErrorType(statusFor(kind)))}, {u"message"_s, message}};
+        return QJsonObject{{u"type"_s, QString::fromLatin1(anthropicErrorType(statusFor(kind)))},
+                           {u"message"_s, message}};
     case Dialect::OpenAI: {
         const OpenAiShape shape = openAiShape(kind);
         return QJsonObject{{u"message"_s, message},
@@ -158,9 +159,8 @@ QJsonObject errorObject(Dialect dialect, ErrorKind kind, const QString &message)
     case Dialect::Gemini:
         break;
     }
-    return QJsonObject{{u"code"_s, statusFor(kind)},
-                       {u"message"_s, message},
-                       {u"status"_s, QString::fromLatin1(geminiStatus(kind))}};
+    return QJsonObject{
+        {u"code"_s, statusFor(kind)}, {u"message"_s, message}, {u"status"_s, QString::fromLatin1(geminiStatus(kind))}};
 }
 } // namespace
 

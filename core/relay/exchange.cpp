@@ -41,7 +41,8 @@ void Exchange::upstreamHeaders(int status, http::HeaderList &&headers, qint64 co
     m_status = status;
     m_stream = isEventStream(headers);
     if (m_plan.recordUsage && status >= 200 && status < 300) {
-        m_scanner.emplace(m_stream ? usage::AnthropicUsageScanner::Mode::Sse : usage::AnthropicUsageScanner::Mode::Json);
+        m_scanner.emplace(m_stream ? usage::AnthropicUsageScanner::Mode::Sse
+                                   : usage::AnthropicUsageScanner::Mode::Json);
     }
     if (!m_client) {
         return;
@@ -101,25 +102,22 @@ void Exchange::upstreamFinished()
 void Exchange::upstreamFailed(const Error &error)
 {
     m_call = nullptr;
-    const ErrorKind kind = error.code == ErrorCode::UpstreamTimeout ? ErrorKind::UpstreamTimeout
-                                                                     : ErrorKind::UpstreamUnreachable;
+    const ErrorKind kind =
+        error.code == ErrorCode::UpstreamTimeout ? ErrorKind::UpstreamTimeout : ErrorKind::UpstreamUnreachable;
     qCWarning(lcUpstream).noquote() << "request" << QString::fromLatin1(m_client ? m_client->requestId() : QByteArray())
                                     << "account" << m_plan.account->id << "failed:" << error.detail;
     if (m_client) {
         if (!m_client->responseStarted()) {
             m_status = statusFor(kind);
             const QString message = kind == ErrorKind::UpstreamTimeout ? u"The upstream API did not answer in time"_s
-                                                                        : u"The upstream API could not be reached"_s;
-            m_client->sendResponse(m_status,
-                                   {},
-                                   errorBody(m_plan.dialect, kind, message, m_client->requestId()),
-                                   "application/json");
+                                                                       : u"The upstream API could not be reached"_s;
+            m_client->sendResponse(
+                m_status, {}, errorBody(m_plan.dialect, kind, message, m_client->requestId()), "application/json");
         } else {
             if (m_stream) {
                 // In-band error, then an abnormal end (no terminating chunk) so no client mistakes it for a clean end.
-                m_client->writeBody(streamErrorEvent(m_plan.dialect,
-                                                     ErrorKind::UpstreamUnreachable,
-                                                     u"The upstream connection broke mid-stream"_s));
+                m_client->writeBody(streamErrorEvent(
+                    m_plan.dialect, ErrorKind::UpstreamUnreachable, u"The upstream connection broke mid-stream"_s));
             }
             m_client->abortResponse();
         }

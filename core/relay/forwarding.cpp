@@ -19,15 +19,38 @@ bool equalsCi(QByteArrayView a, QByteArrayView b)
     return a.compare(b, Qt::CaseInsensitive) == 0;
 }
 
-constexpr std::array<QByteArrayView, 20> kDroppedRequestHeaders{
-    "x-api-key", "authorization", "x-goog-api-key", "api-key", "x-cr-api-key", "cookie",
-    "connection", "keep-alive", "proxy-connection", "proxy-authorization", "te", "trailer",
-    "transfer-encoding", "upgrade", "host", "content-length", "accept-encoding", "x-real-ip",
-    "forwarded", "true-client-ip"};
+constexpr std::array<QByteArrayView, 20> kDroppedRequestHeaders{"x-api-key",
+                                                                "authorization",
+                                                                "x-goog-api-key",
+                                                                "api-key",
+                                                                "x-cr-api-key",
+                                                                "cookie",
+                                                                "connection",
+                                                                "keep-alive",
+                                                                "proxy-connection",
+                                                                "proxy-authorization",
+                                                                "te",
+                                                                "trailer",
+                                                                "transfer-encoding",
+                                                                "upgrade",
+                                                                "host",
+                                                                "content-length",
+                                                                "accept-encoding",
+                                                                "x-real-ip",
+                                                                "forwarded",
+                                                                "true-client-ip"};
 
-constexpr std::array<QByteArrayView, 11> kDroppedResponseHeaders{
-    "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade",
-    "content-length", "set-cookie", "x-request-id", "proxy-authenticate"};
+constexpr std::array<QByteArrayView, 11> kDroppedResponseHeaders{"connection",
+                                                                 "keep-alive",
+                                                                 "proxy-connection",
+                                                                 "te",
+                                                                 "trailer",
+                                                                 "transfer-encoding",
+                                                                 "upgrade",
+                                                                 "content-length",
+                                                                 "set-cookie",
+                                                                 "x-request-id",
+                                                                 "proxy-authenticate"};
 
 // Header names listed in Connection are hop-by-hop too (RFC 9110 §7.6.1).
 QList<QByteArray> connectionTokens(const http::HeaderList &headers)

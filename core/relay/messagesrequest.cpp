@@ -118,7 +118,8 @@ QByteArray replaceModel(const QByteArray &body, const MessagesRequestInfo &info,
     out.reserve(body.size() - info.modelLength + token.size() + 64);
     out.append(body.constData(), info.modelOffset);
     out.append(token);
-    out.append(body.constData() + info.modelOffset + info.modelLength, body.size() - info.modelOffset - info.modelLength);
+    out.append(body.constData() + info.modelOffset + info.modelLength,
+               body.size() - info.modelOffset - info.modelLength);
     return out;
 }
 

@@ -21,7 +21,8 @@ RelayService::RelayService(RelayConfig config, store::StoreLocation location, QO
     , m_writer(std::make_unique<store::StoreWriter>(m_location))
 {
     store::StoreWriter *writer = m_writer.get();
-    m_shared->usage = std::make_shared<UsageRecorder>([writer](store::UsageRow &&row) { writer->enqueue(std::move(row)); });
+    m_shared->usage =
+        std::make_shared<UsageRecorder>([writer](store::UsageRow &&row) { writer->enqueue(std::move(row)); });
     m_shared->version = QStringLiteral(RELAYDESK_VERSION);
 }
 
@@ -92,8 +93,9 @@ void RelayService::start()
                 this,
                 [this, ok, address, bound, why, host, port] {
                     if (!ok) {
-                        emit startFailed(Error{ErrorCode::InvalidConfig,
-                                               u"cannot listen on %1:%2: %3"_s.arg(host.toString()).arg(port).arg(why)});
+                        emit startFailed(
+                            Error{ErrorCode::InvalidConfig,
+                                  u"cannot listen on %1:%2: %3"_s.arg(host.toString()).arg(port).arg(why)});
                         return;
                     }
                     m_listening = true;

@@ -85,11 +85,8 @@ void RelayWorker::sweep()
     }
 }
 
-void RelayWorker::answerError(http::ClientConnection *c,
-                              Dialect dialect,
-                              ErrorKind kind,
-                              const QString &message,
-                              const http::HeaderList &extra)
+void RelayWorker::answerError(
+    http::ClientConnection *c, Dialect dialect, ErrorKind kind, const QString &message, const http::HeaderList &extra)
 {
     c->sendResponse(statusFor(kind), extra, errorBody(dialect, kind, message, c->requestId()), "application/json");
 }
@@ -101,7 +98,7 @@ void RelayWorker::answerJson(http::ClientConnection *c, int status, const QByteA
 
 void RelayWorker::rejectMalformed(http::ClientConnection *c, int status, const char *detail, QByteArrayView path)
 {
-    const ErrorKind kind = status == 413 ? ErrorKind::BodyTooLarge
+    const ErrorKind kind = status == 413   ? ErrorKind::BodyTooLarge
                            : status == 431 ? ErrorKind::HeadersTooLarge
                                            : ErrorKind::InvalidRequest;
     answerError(c, dialectForPath(path), kind, u"Malformed HTTP request: %1"_s.arg(QString::fromLatin1(detail)));
@@ -142,8 +139,8 @@ void RelayWorker::handle(http::ClientConnection *c, http::HttpRequest &&request)
         return;
     case Route::Hello:
         // Claude Code's start-up probe: answered at once, without a key, never 401/5xx.
-        c->sendResponse(200, {}, request.method == "HEAD" ? QByteArrayView() : QByteArrayView("{\"ok\":true}"),
-                        "application/json");
+        c->sendResponse(
+            200, {}, request.method == "HEAD" ? QByteArrayView() : QByteArrayView("{\"ok\":true}"), "application/json");
         return;
     case Route::Telemetry:
         answerJson(c, 200, QByteArrayLiteral("{\"success\":true}"));
@@ -160,9 +157,8 @@ void RelayWorker::handle(http::ClientConnection *c, http::HttpRequest &&request)
                     u"Missing API key: send it in the x-api-key or Authorization: Bearer header"_s);
         return;
     }
-    const auth::KeyEntry *key = auth::hasPlausibleKeyLength(presented)
-                                    ? m_snapshot->keys->find(auth::hashKey(presented))
-                                    : nullptr;
+    const auth::KeyEntry *key =
+        auth::hasPlausibleKeyLength(presented) ? m_snapshot->keys->find(auth::hashKey(presented)) : nullptr;
     if (!key) {
         answerError(c, route.dialect, ErrorKind::Authentication, u"Invalid API key"_s);
         return;
@@ -197,10 +193,10 @@ void RelayWorker::serveKeyRoute(http::ClientConnection *c, const RouteMatch &rou
         break;
     case Route::OrgUsage:
         // No cost limits exist yet, so there is no balance to report: null, not an invented number.
-        body = QJsonObject{{u"object"_s, u"usage"_s},
-                           {u"data"_s,
-                            QJsonArray{QJsonObject{{u"type"_s, u"credit_balance"_s},
-                                                   {u"credit_balance"_s, QJsonValue::Null}}}}};
+        body = QJsonObject{
+            {u"object"_s, u"usage"_s},
+            {u"data"_s,
+             QJsonArray{QJsonObject{{u"type"_s, u"credit_balance"_s}, {u"credit_balance"_s, QJsonValue::Null}}}}};
         break;
     case Route::KeyInfo:
     case Route::Usage:
@@ -275,10 +271,10 @@ void RelayWorker::startExchange(http::ClientConnection *c,
             answerError(c, route.dialect, ErrorKind::ServiceUnavailable, u"Account credentials are locked"_s);
             return;
         }
-        Result<SecretBytes> plain = m_snapshot->sealer->unseal(plan.account->sealedCredentials,
-                                                               plan.account->id.toUtf8());
-        Result<providers::ConsoleCredentials> creds = plain ? providers::decodeCredentials(*plain)
-                                                            : tl::unexpected(plain.error());
+        Result<SecretBytes> plain =
+            m_snapshot->sealer->unseal(plan.account->sealedCredentials, plan.account->id.toUtf8());
+        Result<providers::ConsoleCredentials> creds =
+            plain ? providers::decodeCredentials(*plain) : tl::unexpected(plain.error());
         if (!creds) {
             qCWarning(lcRelay) << "account" << plan.account->id << "credentials unusable:" << creds.error().detail;
             answerError(c, route.dialect, ErrorKind::Internal, u"The account's credentials could not be opened"_s);
@@ -290,8 +286,9 @@ void RelayWorker::startExchange(http::ClientConnection *c,
             up.endpoint.proxy.setPassword(QString::fromUtf8(creds->proxyPassword.expose()));
         }
         up.method = request.method;
-        up.target = plan.account->upstreamPath(route.route == Route::Messages ? QByteArrayView("/v1/messages")
-                                                                                : QByteArrayView("/v1/messages/count_tokens"));
+        up.target =
+            plan.account->upstreamPath(route.route == Route::Messages ? QByteArrayView("/v1/messages")
+                                                                      : QByteArrayView("/v1/messages/count_tokens"));
         if (!request.query.isEmpty()) {
             up.target += '?' + request.query; // e.g. Claude Code's ?beta=true
         }
@@ -321,8 +318,8 @@ void RelayWorker::startExchange(http::ClientConnection *c,
     plan.receivedAtMs = http::monotonicMs();
     plan.receivedAtEpochMs = QDateTime::currentMSecsSinceEpoch();
     Result<SecretBytes> plain = m_snapshot->sealer->unseal(plan.account->sealedCredentials, plan.account->id.toUtf8());
-    Result<providers::ConsoleCredentials> creds = plain ? providers::decodeCredentials(*plain)
-                                                        : tl::unexpected(plain.error());
+    Result<providers::ConsoleCredentials> creds =
+        plain ? providers::decodeCredentials(*plain) : tl::unexpected(plain.error());
     if (!creds) {
         answerError(c, route.dialect, ErrorKind::Internal, u"The account's credentials could not be opened"_s);
         return;
@@ -333,8 +330,8 @@ void RelayWorker::startExchange(http::ClientConnection *c,
         up.endpoint.proxy.setPassword(QString::fromUtf8(creds->proxyPassword.expose()));
     }
     up.method = "GET";
-    const QByteArray endpointPath = route.route == Route::Models ? QByteArray("/v1/models")
-                                                                 : QByteArray("/v1/models/") + route.param;
+    const QByteArray endpointPath =
+        route.route == Route::Models ? QByteArray("/v1/models") : QByteArray("/v1/models/") + route.param;
     up.target = plan.account->upstreamPath(endpointPath);
     if (!request.query.isEmpty()) {
         up.target += '?' + request.query;

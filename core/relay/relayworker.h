@@ -43,7 +43,8 @@ public:
 
     // RequestHandler
     void handle(http::ClientConnection *connection, http::HttpRequest &&request) override;
-    void rejectMalformed(http::ClientConnection *connection, int status, const char *detail, QByteArrayView path) override;
+    void
+    rejectMalformed(http::ClientConnection *connection, int status, const char *detail, QByteArrayView path) override;
 
     const RelayConfig &config() const { return m_config; }
     http::UpstreamTransport &transport() { return *m_upstream; }
@@ -51,12 +52,17 @@ public:
 
 private:
     void sweep();
-    void answerError(http::ClientConnection *c, Dialect dialect, ErrorKind kind, const QString &message,
+    void answerError(http::ClientConnection *c,
+                     Dialect dialect,
+                     ErrorKind kind,
+                     const QString &message,
                      const http::HeaderList &extra = {});
     void answerJson(http::ClientConnection *c, int status, const QByteArray &json);
     void serveHealth(http::ClientConnection *c);
     void serveKeyRoute(http::ClientConnection *c, const RouteMatch &route, const auth::KeyEntry &key);
-    void startExchange(http::ClientConnection *c, http::HttpRequest &&request, const RouteMatch &route,
+    void startExchange(http::ClientConnection *c,
+                       http::HttpRequest &&request,
+                       const RouteMatch &route,
                        const auth::KeyEntry &key);
 
     RelayConfig m_config;

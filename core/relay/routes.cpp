@@ -4,7 +4,8 @@
 namespace rd::relay {
 
 namespace {
-// "/api" and "/claude" are equivalent prefixes; "/api/claude" and "/claude/claude" are aliases the reference relay served.
+// "/api" and "/claude" are equivalent prefixes; "/api/claude" and "/claude/claude" are aliases the reference relay
+// served.
 QByteArrayView stripAnthropicPrefix(QByteArrayView path)
 {
     for (const char *prefix : {"/api/claude", "/claude/claude", "/api", "/claude"}) {

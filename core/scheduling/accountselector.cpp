@@ -21,9 +21,8 @@ Selection selectAccount(const QList<std::shared_ptr<const providers::ConsoleAcco
         if (!model.isEmpty() && !account->servesModel(model)) {
             continue;
         }
-        const std::tuple<int, qint64, qint64> rank{account->priority,
-                                                   account->state->lastUsedMs.load(std::memory_order_relaxed),
-                                                   account->createdAtMs};
+        const std::tuple<int, qint64, qint64> rank{
+            account->priority, account->state->lastUsedMs.load(std::memory_order_relaxed), account->createdAtMs};
         if (!out.account || rank < best) {
             out.account = account;
             best = rank;

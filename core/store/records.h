@@ -11,9 +11,9 @@ namespace rd::store {
 // A RelayDesk key as stored: only the SHA-256 of the key, never the key.
 struct ApiKeyRecord
 {
-    QString id;          // "key_" + 16 hex, stable
+    QString id; // "key_" + 16 hex, stable
     QString name;
-    QByteArray keyHash;  // 64 lowercase hex chars of sha256(key)
+    QByteArray keyHash; // 64 lowercase hex chars of sha256(key)
     bool enabled = true;
     QDateTime createdAt; // UTC
 };
@@ -31,9 +31,9 @@ struct AccountRecord
     int priority = 50;            // 1..100, lower first
     bool schedulable = true;
     bool enabled = true;
-    QString proxyUrl;             // "socks5://user@host:port" or "http://host:port"; never holds the password
-    QString caCertPem;            // optional extra CA for this account's upstream
-    QDateTime createdAt;          // UTC
+    QString proxyUrl;    // "socks5://user@host:port" or "http://host:port"; never holds the password
+    QString caCertPem;   // optional extra CA for this account's upstream
+    QDateTime createdAt; // UTC
 };
 
 // One relayed request, as recorded by the store writer.

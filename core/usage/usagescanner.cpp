@@ -6,8 +6,8 @@
 #include <simdjson.h>
 
 #include <string>
-#include <utility>
 #include <string_view>
+#include <utility>
 
 namespace rd::usage {
 

@@ -35,14 +35,14 @@ private:
 
     Mode m_mode;
     qsizetype m_maxJsonBytes;
-    QByteArray m_line;      // a partial line of interest carried across chunks
+    QByteArray m_line;       // a partial line of interest carried across chunks
     bool m_skipping = false; // inside a line we do not need
-    QByteArray m_event;     // current SSE event name
-    QByteArray m_json;      // JSON mode: the body so far
+    QByteArray m_event;      // current SSE event name
+    QByteArray m_json;       // JSON mode: the body so far
     bool m_jsonOverflow = false;
     bool m_finished = false;
-    TokenUsage m_total;     // closed pairs
-    TokenUsage m_current;   // the pair in progress
+    TokenUsage m_total;   // closed pairs
+    TokenUsage m_current; // the pair in progress
     bool m_inPair = false;
     bool m_sawError = false;
     bool m_sawStop = false;

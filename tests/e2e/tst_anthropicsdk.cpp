@@ -39,8 +39,8 @@ private slots:
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(u"RELAY_URL"_s, relay.baseUrl() + u"/api"_s);
         env.insert(u"RELAY_KEY"_s, QString::fromLatin1(key));
-        const rd::test::ProcessResult run
-            = rd::test::runProcess(node, {e2eDir + u"/anthropic_sdk.mjs"_s}, env, e2eDir, 120000);
+        const rd::test::ProcessResult run =
+            rd::test::runProcess(node, {e2eDir + u"/anthropic_sdk.mjs"_s}, env, e2eDir, 120000);
         QVERIFY2(run.finished && run.exitCode == 0, QByteArray(run.out + run.err).constData());
         for (const char *check : {"non-stream", "stream", "count_tokens", "models", "bad-key", "bad-request"}) {
             QVERIFY2(run.out.contains(QByteArray("\"check\":\"" + QByteArray(check) + "\"")), check);

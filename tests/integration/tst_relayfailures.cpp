@@ -14,9 +14,10 @@ using rd::test::MockUpstream;
 using rd::test::RelayClient;
 
 namespace {
-const QByteArray kBody = "{\"model\":\"claude-sonnet-4-5-20250929\",\"max_tokens\":64,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
-const QByteArray kStreamBody
-    = "{\"model\":\"claude-sonnet-4-5-20250929\",\"max_tokens\":64,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+const QByteArray kBody = "{\"model\":\"claude-sonnet-4-5-20250929\",\"max_tokens\":64,\"messages\":[{\"role\":\"user\","
+                         "\"content\":\"hi\"}]}";
+const QByteArray kStreamBody = "{\"model\":\"claude-sonnet-4-5-20250929\",\"max_tokens\":64,\"stream\":true,"
+                               "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 
 QString errorType(const QByteArray &body)
 {
@@ -69,9 +70,12 @@ private slots:
         QTest::addColumn<QByteArray>("header");
         QTest::addColumn<QByteArray>("value");
         QTest::newRow("missing") << QByteArray() << QByteArray();
-        QTest::newRow("unknown") << "x-api-key"_ba << "cr_" + QByteArray(64, 'a');
-        QTest::newRow("too short") << "x-api-key"_ba << "cr_1"_ba;
-        QTest::newRow("basic auth") << "authorization"_ba << "Basic eDp5"_ba;
+        QTest::newRow("unknown") << "x-api-key"_ba
+                                 << "cr_" + QByteArray(64, 'a');
+        QTest::newRow("too short") << "x-api-key"_ba
+                                   << "cr_1"_ba;
+        QTest::newRow("basic auth") << "authorization"_ba
+                                    << "Basic eDp5"_ba;
     }
     void rejectsBadKeysWithAuthenticationError()
     {
@@ -163,15 +167,15 @@ private slots:
         const QByteArray big(70 * 1024, 'a');
         const RelayClient::Response h = call(RelayClient::get("/health", {{"x-big", big}}));
         QCOMPARE(h.status, 431);
-        const QByteArray body = "{\"model\":\"m\",\"max_tokens\":1,\"messages\":[{\"role\":\"user\",\"content\":\"" + QByteArray(8000, 'x')
-                                + "\"}]}";
+        const QByteArray body = "{\"model\":\"m\",\"max_tokens\":1,\"messages\":[{\"role\":\"user\",\"content\":\""
+                                + QByteArray(8000, 'x') + "\"}]}";
         const RelayClient::Response b = call(RelayClient::post("/api/v1/messages", body, auth()));
         QCOMPARE(b.status, 413);
         QCOMPARE(errorType(b.body), u"request_too_large"_s);
         RelayClient chunked;
         QVERIFY(chunked.connectTo(m_relay->port()));
-        chunked.send("POST /api/v1/messages HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n2000\r\n" + QByteArray(0x2000, 'x')
-                     + "\r\n");
+        chunked.send("POST /api/v1/messages HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n2000\r\n"
+                     + QByteArray(0x2000, 'x') + "\r\n");
         QCOMPARE(chunked.readResponse().status, 413);
         QCOMPARE(m_upstream->requestCount(), 0);
     }
@@ -250,7 +254,8 @@ private slots:
     void resetMidStreamEndsWithErrorEventAndKeepsUsage()
     {
         QVERIFY(startRelay());
-        rd::test::MockReply broken = MockUpstream::stream("claude-sonnet-4-5-20250929", {"a", "b", "c", "d"}, 33, 9, 20);
+        rd::test::MockReply broken =
+            MockUpstream::stream("claude-sonnet-4-5-20250929", {"a", "b", "c", "d"}, 33, 9, 20);
         broken.resetAfterEvents = 4; // message_start, block start, ping, first delta
         m_upstream->enqueue(broken);
         RelayClient c;
@@ -299,7 +304,8 @@ private slots:
         QVERIFY(startRelay());
         QList<RelayClient *> clients;
         for (int i = 0; i < 100; ++i) {
-            m_upstream->enqueue(MockUpstream::stream("claude-sonnet-4-5-20250929", {"a", "b", "c", "d", "e", "f"}, 5, 5, 50));
+            m_upstream->enqueue(
+                MockUpstream::stream("claude-sonnet-4-5-20250929", {"a", "b", "c", "d", "e", "f"}, 5, 5, 50));
         }
         for (int i = 0; i < 100; ++i) {
             auto *c = new RelayClient;

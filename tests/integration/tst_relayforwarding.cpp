@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The relay end to end on loopback: what the client sends, what reaches the upstream, what comes back, what is recorded.
+// The relay end to end on loopback: what the client sends, what reaches the upstream, what comes back, what is
+// recorded.
 #include "tests/support/mockupstream.h"
 #include "tests/support/relayclient.h"
 #include "tests/support/relayharness.h"
@@ -14,9 +15,10 @@ using rd::test::MockUpstream;
 using rd::test::RelayClient;
 
 namespace {
-const QByteArray kBody = "{\"model\":\"claude-sonnet-4-5-20250929\",\"max_tokens\":64,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
-const QByteArray kStreamBody
-    = "{\"model\":\"claude-sonnet-4-5-20250929\",\"max_tokens\":64,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+const QByteArray kBody = "{\"model\":\"claude-sonnet-4-5-20250929\",\"max_tokens\":64,\"messages\":[{\"role\":\"user\","
+                         "\"content\":\"hi\"}]}";
+const QByteArray kStreamBody = "{\"model\":\"claude-sonnet-4-5-20250929\",\"max_tokens\":64,\"stream\":true,"
+                               "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 } // namespace
 
 class TestRelayForwarding : public QObject
@@ -59,16 +61,15 @@ private slots:
     void forwardsNonStreamAndFiltersHeaders()
     {
         m_upstream->enqueue(MockUpstream::message("claude-sonnet-4-5-20250929", "Hello!", 12, 6, 1500, 0, 1500));
-        const RelayClient::Response r = call(RelayClient::post(
-            "/api/v1/messages?beta=true",
-            kBody,
-            {{"authorization", "Bearer " + m_key},
-             {"anthropic-version", "2023-06-01"},
-             {"anthropic-beta", "interleaved-thinking-2025-05-14"},
-             {"x-forwarded-for", "10.0.0.1"},
-             {"cookie", "a=b"},
-             {"accept-encoding", "gzip, br, zstd"},
-             {"x-claude-code-session-id", "abc"}}));
+        const RelayClient::Response r = call(RelayClient::post("/api/v1/messages?beta=true",
+                                                               kBody,
+                                                               {{"authorization", "Bearer " + m_key},
+                                                                {"anthropic-version", "2023-06-01"},
+                                                                {"anthropic-beta", "interleaved-thinking-2025-05-14"},
+                                                                {"x-forwarded-for", "10.0.0.1"},
+                                                                {"cookie", "a=b"},
+                                                                {"accept-encoding", "gzip, br, zstd"},
+                                                                {"x-claude-code-session-id", "abc"}}));
         QCOMPARE(r.status, 200);
         QVERIFY(r.complete);
         QVERIFY(r.header("x-request-id").startsWith("req_"));
@@ -108,7 +109,8 @@ private slots:
 
     void streamsEventsAsTheyArrive()
     {
-        m_upstream->enqueue(MockUpstream::stream("claude-sonnet-4-5-20250929", {"Hel", "lo", "!"}, 20, 9, 150, 100, 30, 0));
+        m_upstream->enqueue(
+            MockUpstream::stream("claude-sonnet-4-5-20250929", {"Hel", "lo", "!"}, 20, 9, 150, 100, 30, 0));
         RelayClient c;
         QVERIFY(c.connectTo(m_relay->port()));
         c.send(RelayClient::post("/claude/v1/messages", kStreamBody, auth()));
@@ -136,8 +138,8 @@ private slots:
 
     void toolUseStreamPassesThroughUnchanged()
     {
-        const rd::test::MockReply reply
-            = MockUpstream::toolUseStream("claude-sonnet-4-5-20250929", "get_weather", {"", "{\"city\":", "\"Paris\"}"}, 40, 15);
+        const rd::test::MockReply reply = MockUpstream::toolUseStream(
+            "claude-sonnet-4-5-20250929", "get_weather", {"", "{\"city\":", "\"Paris\"}"}, 40, 15);
         QByteArray expected;
         for (const auto &e : reply.events) {
             expected += e.second;
@@ -151,8 +153,8 @@ private slots:
 
     void upstreamErrorsPassThroughWithRetryAfter()
     {
-        m_upstream->enqueue(MockUpstream::error(429, "rate_limit_error", "This request would exceed your account's rate limit.",
-                                                {{"retry-after", "7"}}));
+        m_upstream->enqueue(MockUpstream::error(
+            429, "rate_limit_error", "This request would exceed your account's rate limit.", {{"retry-after", "7"}}));
         const RelayClient::Response r = call(RelayClient::post("/api/v1/messages", kBody, auth()));
         QCOMPARE(r.status, 429);
         QCOMPARE(r.header("retry-after"), "7"_ba);
@@ -167,7 +169,8 @@ private slots:
         mapped.modelMapping = u"{\"Claude-Alias\":\"claude-opus-4-1-20250805\"}"_s;
         QVERIFY(!m_relay->addAccount(mapped).isEmpty());
         QVERIFY(m_relay->waitForRevision());
-        const QByteArray body = "{\"model\" : \"claude-alias\", \"max_tokens\":8,\"messages\":[{\"role\":\"user\",\"content\":\"é \\\"q\\\"\"}]}";
+        const QByteArray body = "{\"model\" : \"claude-alias\", "
+                                "\"max_tokens\":8,\"messages\":[{\"role\":\"user\",\"content\":\"é \\\"q\\\"\"}]}";
         const RelayClient::Response r = call(RelayClient::post("/api/v1/messages", body, auth()));
         QCOMPARE(r.status, 200);
         const QByteArray sent = m_upstream->requests().last().body;

@@ -104,7 +104,8 @@ RelayClient::Response RelayClient::readResponse(int timeoutMs, QByteArrayView st
     QElapsedTimer t;
     t.start();
     auto feed = [&](const QByteArray &bytes) {
-        const size_t used = http_parser_execute(&m_parser, &m_settings, bytes.constData(), static_cast<size_t>(bytes.size()));
+        const size_t used =
+            http_parser_execute(&m_parser, &m_settings, bytes.constData(), static_cast<size_t>(bytes.size()));
         if (response.complete && used < static_cast<size_t>(bytes.size())) {
             m_pending = bytes.mid(static_cast<qsizetype>(used));
         }

@@ -21,9 +21,9 @@ public:
     {
         int status = 0;
         http::HeaderList headers;
-        QByteArray body;         // de-chunked
-        bool complete = false;   // the message ended cleanly (terminating chunk / full length)
-        bool closed = false;     // the server closed the connection
+        QByteArray body;       // de-chunked
+        bool complete = false; // the message ended cleanly (terminating chunk / full length)
+        bool closed = false;   // the server closed the connection
         bool chunked = false;
         qint64 firstBodyMs = -1; // since send(), when the first body byte arrived
         qint64 doneMs = -1;

@@ -44,7 +44,8 @@ bool RelayHarness::start()
     if (!m_db) {
         return false;
     }
-    m_service = std::make_unique<relay::RelayService>(m_config, store::StoreLocation{config::databasePath(m_dir.path())});
+    m_service =
+        std::make_unique<relay::RelayService>(m_config, store::StoreLocation{config::databasePath(m_dir.path())});
     m_service->setSealer(m_sealer);
     QSignalSpy listening(m_service.get(), &relay::RelayService::listening);
     QSignalSpy failed(m_service.get(), &relay::RelayService::startFailed);

@@ -24,7 +24,7 @@ public:
     ~RelayHarness();
 
     relay::RelayConfig &config() { return m_config; } // adjust before start()
-    bool start();                                      // waits (event loop) until listening and configured
+    bool start();                                     // waits (event loop) until listening and configured
     quint16 port() const { return m_port; }
     QString baseUrl() const; // "http://127.0.0.1:<port>"
     relay::RelayService *service() { return m_service.get(); }
@@ -48,8 +48,8 @@ public:
         bool schedulable = true;
     };
     QString addAccount(const AccountOptions &options); // returns the account id
-    bool waitForRevision(); // until the relay applied the store's current config revision
-    void flushUsage();      // the store writer commits everything queued
+    bool waitForRevision();                            // until the relay applied the store's current config revision
+    void flushUsage();                                 // the store writer commits everything queued
 
 private:
     QTemporaryDir m_dir;

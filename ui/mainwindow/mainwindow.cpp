@@ -49,8 +49,8 @@ void MainWindow::attach(relay::RelayService *service, const QString &dataDir, co
     m_service = service;
     m_dataDir->setText(dataDir);
     if (!keyWarning.isEmpty()) {
-        m_warning->setText(tr("Account credentials are protected by a key that is NOT in the system keychain: %1")
-                               .arg(keyWarning));
+        m_warning->setText(
+            tr("Account credentials are protected by a key that is NOT in the system keychain: %1").arg(keyWarning));
         m_warning->show();
     }
     refresh();

@@ -100,7 +100,8 @@ Result<void> validateProxyUrl(const QString &text)
     const QUrl url(text, QUrl::StrictMode);
     if (!url.isValid() || url.host().isEmpty() || (url.scheme() != u"http" && url.scheme() != u"socks5")
         || url.port() <= 0) {
-        return fail(ErrorCode::InvalidArgument, u"proxy must look like socks5://[user@]host:port or http://[user@]host:port"_s);
+        return fail(ErrorCode::InvalidArgument,
+                    u"proxy must look like socks5://[user@]host:port or http://[user@]host:port"_s);
     }
     if (!url.password().isEmpty()) {
         return fail(ErrorCode::InvalidArgument,
@@ -118,7 +119,8 @@ Result<QHash<QByteArray, QByteArray>> parseModelMapping(const QString &json)
     QJsonParseError err{};
     const QJsonDocument doc = QJsonDocument::fromJson(json.toUtf8(), &err);
     if (err.error != QJsonParseError::NoError || !doc.isObject()) {
-        return fail(ErrorCode::InvalidArgument, u"model mapping must be a JSON object {\"client-model\":\"upstream-model\"}"_s);
+        return fail(ErrorCode::InvalidArgument,
+                    u"model mapping must be a JSON object {\"client-model\":\"upstream-model\"}"_s);
     }
     const QJsonObject obj = doc.object();
     for (auto it = obj.begin(); it != obj.end(); ++it) {
@@ -159,10 +161,11 @@ Result<ConsoleAccount> consoleAccountFromRecord(const store::AccountRecord &reco
     a.basePath = path;
     if (!record.proxyUrl.isEmpty()) {
         const QUrl proxy(record.proxyUrl);
-        a.endpoint.proxy = QNetworkProxy(proxy.scheme() == u"socks5" ? QNetworkProxy::Socks5Proxy : QNetworkProxy::HttpProxy,
-                                         proxy.host(),
-                                         static_cast<quint16>(proxy.port()),
-                                         proxy.userName());
+        a.endpoint.proxy =
+            QNetworkProxy(proxy.scheme() == u"socks5" ? QNetworkProxy::Socks5Proxy : QNetworkProxy::HttpProxy,
+                          proxy.host(),
+                          static_cast<quint16>(proxy.port()),
+                          proxy.userName());
     }
     if (!record.caCertPem.isEmpty()) {
         a.endpoint.extraCaCertificates = QSslCertificate::fromData(record.caCertPem.toUtf8(), QSsl::Pem);

@@ -30,10 +30,10 @@ struct ConsoleAccount
 {
     QString id;
     QString name;
-    http::UpstreamEndpoint endpoint; // proxy without its password: that is sealed
-    QByteArray basePath;             // path of the base URL without a trailing slash, e.g. "" or "/anthropic"
-    QByteArray userAgent;            // override; empty = pass the client's
-    QHash<QByteArray, QByteArray> modelMap;      // exact
+    http::UpstreamEndpoint endpoint;        // proxy without its password: that is sealed
+    QByteArray basePath;                    // path of the base URL without a trailing slash, e.g. "" or "/anthropic"
+    QByteArray userAgent;                   // override; empty = pass the client's
+    QHash<QByteArray, QByteArray> modelMap; // exact
     QHash<QByteArray, QByteArray> modelMapLower; // case-insensitive fallback
     int priority = 50;
     bool schedulable = true;
@@ -45,7 +45,7 @@ struct ConsoleAccount
     bool isUsable() const { return enabled && schedulable; }
     // With a mapping table the account serves exactly the models it maps; without one, every model.
     bool servesModel(const QByteArray &model) const;
-    QByteArray mapModel(const QByteArray &model) const; // the upstream model name (unchanged when unmapped)
+    QByteArray mapModel(const QByteArray &model) const;         // the upstream model name (unchanged when unmapped)
     QByteArray upstreamPath(QByteArrayView endpointPath) const; // base path + "/v1/messages" etc.
 };
 
