@@ -49,7 +49,7 @@ fi
 
 if [ "${RELAYDESK_SKIP_FUZZ:-0}" != 1 ] && [ -d "$SRC/tests/fuzz" ]; then
   echo "== fuzz (libFuzzer, request parser)"
-  BUILD="$BUILD-fuzz" CXX=clang++ "$SRC/scripts/build.sh" -DRELAYDESK_FUZZ=ON -DRELAYDESK_WITH_UI=OFF \
+  BUILD="$BUILD-fuzz" BUILD_TARGET=fuzz_requestparser CXX=clang++ "$SRC/scripts/build.sh" -DRELAYDESK_FUZZ=ON -DRELAYDESK_WITH_UI=OFF \
     -DRELAYDESK_BUILD_BENCH=OFF -DRELAYDESK_BUILD_TESTS=ON
   # libFuzzer writes new inputs into the first directory: a scratch one, so the seed corpus in git stays as is.
   FUZZ_WORK=$(mktemp -d /tmp/relaydesk-fuzz.XXXXXX)

@@ -227,6 +227,9 @@ int keysCommand(const QStringList &args)
         return usageError(verb == u"create"_s || verb == u"list"_s ? u"keys %1 takes no further words"_s.arg(verb)
                                                                    : u"keys %1 needs a key id or name"_s.arg(verb));
     }
+    if (verb == u"create"_s && a.value(u"name"_s).trimmed().isEmpty()) {
+        return usageError(u"keys create needs --name NAME"_s);
+    }
     auto db = openStore(a.value(u"data-dir"_s));
     if (!db) {
         return 1;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/http/acceptor.h"
 
+#include "core/http/httptypes.h"
 #include "core/util/logging.h"
 
 #ifdef Q_OS_UNIX
@@ -14,10 +15,13 @@ namespace rd::http {
 namespace {
 QByteArray busyResponse()
 {
+    // Built per refusal: every response carries its own x-request-id.
     const char *body =
         R"({"type":"error","error":{"type":"api_error","message":"RelayDesk is at its connection limit; retry shortly"}})";
     QByteArray out("HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\n"
-                   "retry-after: 1\r\nconnection: close\r\ncontent-length: ");
+                   "retry-after: 1\r\nconnection: close\r\nx-request-id: ");
+    out.append(newRequestId());
+    out.append("\r\ncontent-length: ");
     out.append(QByteArray::number(static_cast<qsizetype>(qstrlen(body))));
     out.append("\r\n\r\n");
     out.append(body);
@@ -38,9 +42,9 @@ void Acceptor::incomingConnection(qintptr descriptor)
     if (m_openCount->load(std::memory_order_relaxed) >= m_maxConnections) {
 #ifdef Q_OS_UNIX
         // The whole answer fits any fresh socket buffer; best effort, then close.
-        static const QByteArray kBusy = busyResponse();
+        const QByteArray busy = busyResponse();
         [[maybe_unused]] const auto sent =
-            ::send(static_cast<int>(descriptor), kBusy.constData(), static_cast<size_t>(kBusy.size()), MSG_NOSIGNAL);
+            ::send(static_cast<int>(descriptor), busy.constData(), static_cast<size_t>(busy.size()), MSG_NOSIGNAL);
         ::close(static_cast<int>(descriptor));
 #endif
         qCWarning(lcHttp) << "connection cap reached (" << m_maxConnections << "): refused a client with 503";

@@ -6,7 +6,6 @@
 #include <QTcpSocket>
 
 #include <chrono>
-#include <random>
 
 namespace rd::http {
 
@@ -69,18 +68,6 @@ qint64 ClientConnection::pendingBytes() const
     return m_socket->bytesToWrite();
 }
 
-QByteArray ClientConnection::newRequestId()
-{
-    // Unique enough to correlate logs; not a secret. One generator per worker thread.
-    thread_local std::mt19937_64 rng{std::random_device{}()};
-    const quint64 a = rng();
-    const quint32 b = static_cast<quint32>(rng());
-    QByteArray id("req_");
-    id.append(QByteArray::number(a, 16).rightJustified(16, '0'));
-    id.append(QByteArray::number(b, 16).rightJustified(8, '0'));
-    return id;
-}
-
 void ClientConnection::onReadyRead()
 {
     m_lastActivityMs = monotonicMs();
@@ -111,6 +98,12 @@ void ClientConnection::processInput()
         m_inpos += used;
         switch (m_parser.state()) {
         case RequestParser::State::NeedMore:
+            if (m_parser.expectsContinue() && !m_continueSent) {
+                // curl and others wait for this before sending a large body.
+                m_continueSent = true;
+                m_socket->write("HTTP/1.1 100 Continue\r\n\r\n", 25);
+                m_socket->flush();
+            }
             if (used == 0) {
                 return;
             }
@@ -125,6 +118,7 @@ void ClientConnection::processInput()
         }
         case RequestParser::State::Complete: {
             HttpRequest request = m_parser.take();
+            m_continueSent = false;
             m_keepAlive = request.keepAlive;
             m_requestId = newRequestId();
             m_state = State::Handling;

@@ -79,7 +79,6 @@ private:
     void processInput();
     void finishExchange();
     void writeHead(int status, const HeaderList &headers, qint64 contentLength, QByteArrayView contentType);
-    static QByteArray newRequestId();
 
     QTcpSocket *m_socket = nullptr;
     ServerSettings m_settings;
@@ -93,6 +92,7 @@ private:
     bool m_chunked = false;
     bool m_keepAlive = true;
     bool m_closedEmitted = false;
+    bool m_continueSent = false;
     qint64 m_lastActivityMs = 0;
     qint64 m_requestStartMs = -1; // first byte of the current request
 };

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/http/httptypes.h"
 
+#include <random>
+
 namespace rd::http {
 
 namespace {
@@ -86,6 +88,18 @@ QByteArray reasonPhrase(int status)
     default:
         return QByteArrayLiteral("Status");
     }
+}
+
+QByteArray newRequestId()
+{
+    // Unique enough to correlate logs; not a secret.
+    thread_local std::mt19937_64 rng{std::random_device{}()};
+    const quint64 a = rng();
+    const quint32 b = static_cast<quint32>(rng());
+    QByteArray id("req_");
+    id.append(QByteArray::number(a, 16).rightJustified(16, '0'));
+    id.append(QByteArray::number(b, 16).rightJustified(8, '0'));
+    return id;
 }
 
 } // namespace rd::http

@@ -31,5 +31,7 @@ struct HttpRequest
 };
 
 QByteArray reasonPhrase(int status);
+// "req_" + 24 random hex: the id every response carries in x-request-id. Any thread (one generator per thread).
+QByteArray newRequestId();
 
 } // namespace rd::http

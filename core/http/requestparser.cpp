@@ -109,6 +109,7 @@ void RequestParser::reset()
     m_lastWasValue = false;
     m_started = false;
     m_headersDone = false;
+    m_expectContinue = false;
     m_sawContentLength = false;
     m_sawTransferEncoding = false;
 }
@@ -188,6 +189,8 @@ int RequestParser::onHeadersComplete(http_parser *p)
             r->m_sawContentLength = true;
         } else if (nameIs(h.first, "transfer-encoding")) {
             r->m_sawTransferEncoding = true;
+        } else if (nameIs(h.first, "expect")) {
+            r->m_expectContinue = h.second.trimmed().compare("100-continue", Qt::CaseInsensitive) == 0;
         }
     }
     // Both framings at once is the classic smuggling vector: refuse it outright and close.

@@ -38,7 +38,8 @@ public:
     State state() const { return m_state; }
     HttpRequest take();                           // only in Complete; resets for the next request on the connection
     bool hasStarted() const { return m_started; } // any byte of the current request seen
-    bool headersDone() const { return m_headersDone; } // the head is complete, the body may follow
+    bool headersDone() const { return m_headersDone; }        // the head is complete, the body may follow
+    bool expectsContinue() const { return m_expectContinue; } // "Expect: 100-continue" was sent
     int errorStatus() const { return m_errorStatus; }
     const char *errorDetail() const { return m_errorDetail; }
 
@@ -66,6 +67,7 @@ private:
     bool m_lastWasValue = false;
     bool m_started = false;
     bool m_headersDone = false;
+    bool m_expectContinue = false;
     bool m_sawContentLength = false;
     bool m_sawTransferEncoding = false;
     int m_errorStatus = 0;

@@ -220,7 +220,7 @@ void RelayWorker::startExchange(http::ClientConnection *c,
 {
     const bool hasBody = route.route == Route::Messages || route.route == Route::CountTokens;
     QByteArray model;
-    QByteArray body;
+    std::optional<MessagesRequestInfo> info;
     if (hasBody) {
         const QByteArray encoding = request.header("content-encoding").trimmed().toLower();
         if (!encoding.isEmpty() && encoding != "identity") {
@@ -230,119 +230,102 @@ void RelayWorker::startExchange(http::ClientConnection *c,
         const bool mappingPossible = std::any_of(m_snapshot->accounts.cbegin(),
                                                  m_snapshot->accounts.cend(),
                                                  [](const auto &a) { return !a->modelMap.isEmpty(); });
-        Result<MessagesRequestInfo> info = inspectMessagesBody(request.body, mappingPossible);
-        if (!info) {
-            answerError(c, route.dialect, ErrorKind::InvalidRequest, info.error().detail);
+        Result<MessagesRequestInfo> inspected = inspectMessagesBody(request.body, mappingPossible);
+        if (!inspected) {
+            answerError(c, route.dialect, ErrorKind::InvalidRequest, inspected.error().detail);
             return;
         }
+        info = std::move(*inspected);
         model = info->model;
-        body = std::move(request.body);
-        scheduling::Selection pick = scheduling::selectAccount(m_snapshot->accounts, model);
-        if (pick.outcome == scheduling::SelectionOutcome::Selected) {
-            const QByteArray upstreamModel = pick.account->mapModel(model);
-            if (upstreamModel != model && info->modelOffset >= 0) {
-                body = replaceModel(body, *info, upstreamModel); // the only rewrite: everything else byte for byte
-            }
-        }
-        if (pick.outcome == scheduling::SelectionOutcome::ModelNotServed) {
-            answerError(c,
-                        route.dialect,
-                        ErrorKind::ModelNotFound,
-                        u"No account serves the model '%1'"_s.arg(QString::fromUtf8(model)));
-            return;
-        }
-        if (pick.outcome == scheduling::SelectionOutcome::NoAccounts) {
-            answerError(c, route.dialect, ErrorKind::ServiceUnavailable, u"No upstream account is available"_s);
-            return;
-        }
-        request.body = std::move(body);
-        Exchange::Plan plan;
-        plan.account = pick.account;
-        plan.requestModel = model;
-        plan.recordUsage = route.route == Route::Messages;
-        plan.route = route.route;
-        plan.dialect = route.dialect;
-        plan.keyId = key.id;
-        plan.keyLogId = key.logId;
-        plan.receivedAtMs = http::monotonicMs();
-        plan.receivedAtEpochMs = QDateTime::currentMSecsSinceEpoch();
-        // continue below with the shared part
-        if (!m_snapshot->sealer) {
-            answerError(c, route.dialect, ErrorKind::ServiceUnavailable, u"Account credentials are locked"_s);
-            return;
-        }
-        Result<SecretBytes> plain =
-            m_snapshot->sealer->unseal(plan.account->sealedCredentials, plan.account->id.toUtf8());
-        Result<providers::ConsoleCredentials> creds =
-            plain ? providers::decodeCredentials(*plain) : tl::unexpected(plain.error());
-        if (!creds) {
-            qCWarning(lcRelay) << "account" << plan.account->id << "credentials unusable:" << creds.error().detail;
-            answerError(c, route.dialect, ErrorKind::Internal, u"The account's credentials could not be opened"_s);
-            return;
-        }
-        http::UpstreamRequest &up = plan.request;
-        up.endpoint = plan.account->endpoint;
-        if (!creds->proxyPassword.isEmpty()) {
-            up.endpoint.proxy.setPassword(QString::fromUtf8(creds->proxyPassword.expose()));
-        }
-        up.method = request.method;
-        up.target =
-            plan.account->upstreamPath(route.route == Route::Messages ? QByteArrayView("/v1/messages")
-                                                                      : QByteArrayView("/v1/messages/count_tokens"));
-        if (!request.query.isEmpty()) {
-            up.target += '?' + request.query; // e.g. Claude Code's ?beta=true
-        }
-        up.headers = upstreamRequestHeaders(request.headers, plan.account->userAgent);
-        up.headers.append(providers::credentialHeader(creds->apiKey));
-        up.body = std::move(request.body);
-        up.connectTimeoutMs = m_config.upstreamConnectTimeoutMs;
-        up.headersTimeoutMs = m_config.upstreamHeadersTimeoutMs;
-        up.idleTimeoutMs = m_config.upstreamIdleTimeoutMs;
-        scheduling::markUsed(*plan.account);
-        auto *exchange = new Exchange(this, c, std::move(plan));
-        exchange->start();
+    }
+    const scheduling::Selection pick = scheduling::selectAccount(m_snapshot->accounts, model);
+    if (pick.outcome == scheduling::SelectionOutcome::ModelNotServed) {
+        answerError(c,
+                    route.dialect,
+                    ErrorKind::ModelNotFound,
+                    u"No account serves the model '%1'"_s.arg(QString::fromUtf8(model)));
         return;
     }
-    // GET models: served by the upstream of the first usable account.
-    scheduling::Selection pick = scheduling::selectAccount(m_snapshot->accounts, {});
-    if (pick.outcome != scheduling::SelectionOutcome::Selected || !m_snapshot->sealer) {
+    if (pick.outcome == scheduling::SelectionOutcome::NoAccounts) {
         answerError(c, route.dialect, ErrorKind::ServiceUnavailable, u"No upstream account is available"_s);
         return;
     }
+    if (info) {
+        const QByteArray upstreamModel = pick.account->mapModel(model);
+        if (upstreamModel != model && info->modelOffset >= 0) {
+            request.body = replaceModel(request.body, *info, upstreamModel); // the only rewrite
+        }
+    }
+    QByteArray endpointPath;
+    switch (route.route) {
+    case Route::Messages:
+        endpointPath = "/v1/messages";
+        break;
+    case Route::CountTokens:
+        endpointPath = "/v1/messages/count_tokens";
+        break;
+    case Route::Models:
+        endpointPath = "/v1/models";
+        break;
+    default:
+        endpointPath = "/v1/models/" + route.param;
+        break;
+    }
     Exchange::Plan plan;
     plan.account = pick.account;
+    plan.requestModel = model;
+    plan.recordUsage = route.route == Route::Messages; // count_tokens and models cost nothing upstream
     plan.route = route.route;
     plan.dialect = route.dialect;
     plan.keyId = key.id;
     plan.keyLogId = key.logId;
     plan.receivedAtMs = http::monotonicMs();
     plan.receivedAtEpochMs = QDateTime::currentMSecsSinceEpoch();
-    Result<SecretBytes> plain = m_snapshot->sealer->unseal(plan.account->sealedCredentials, plan.account->id.toUtf8());
-    Result<providers::ConsoleCredentials> creds =
+    if (!prepareUpstream(c, route.dialect, std::move(request), endpointPath, plan)) {
+        return;
+    }
+    scheduling::markUsed(*plan.account);
+    auto *exchange = new Exchange(this, c, std::move(plan));
+    exchange->start();
+}
+
+bool RelayWorker::prepareUpstream(http::ClientConnection *c,
+                                  Dialect dialect,
+                                  http::HttpRequest &&request,
+                                  const QByteArray &endpointPath,
+                                  Exchange::Plan &plan)
+{
+    // Decrypt late, drop early: the plaintext lives only while the request head is built.
+    if (!m_snapshot->sealer) {
+        answerError(c, dialect, ErrorKind::ServiceUnavailable, u"Account credentials are locked"_s);
+        return false;
+    }
+    const Result<SecretBytes> plain =
+        m_snapshot->sealer->unseal(plan.account->sealedCredentials, plan.account->id.toUtf8());
+    const Result<providers::ConsoleCredentials> creds =
         plain ? providers::decodeCredentials(*plain) : tl::unexpected(plain.error());
     if (!creds) {
-        answerError(c, route.dialect, ErrorKind::Internal, u"The account's credentials could not be opened"_s);
-        return;
+        qCWarning(lcRelay) << "account" << plan.account->id << "credentials unusable:" << creds.error().detail;
+        answerError(c, dialect, ErrorKind::Internal, u"The account's credentials could not be opened"_s);
+        return false;
     }
     http::UpstreamRequest &up = plan.request;
     up.endpoint = plan.account->endpoint;
     if (!creds->proxyPassword.isEmpty()) {
         up.endpoint.proxy.setPassword(QString::fromUtf8(creds->proxyPassword.expose()));
     }
-    up.method = "GET";
-    const QByteArray endpointPath =
-        route.route == Route::Models ? QByteArray("/v1/models") : QByteArray("/v1/models/") + route.param;
+    up.method = request.method;
     up.target = plan.account->upstreamPath(endpointPath);
     if (!request.query.isEmpty()) {
-        up.target += '?' + request.query;
+        up.target += '?' + request.query; // e.g. Claude Code's ?beta=true
     }
     up.headers = upstreamRequestHeaders(request.headers, plan.account->userAgent);
     up.headers.append(providers::credentialHeader(creds->apiKey));
+    up.body = std::move(request.body);
     up.connectTimeoutMs = m_config.upstreamConnectTimeoutMs;
     up.headersTimeoutMs = m_config.upstreamHeadersTimeoutMs;
     up.idleTimeoutMs = m_config.upstreamIdleTimeoutMs;
-    auto *exchange = new Exchange(this, c, std::move(plan));
-    exchange->start();
+    return true;
 }
 
 } // namespace rd::relay

@@ -4,6 +4,7 @@
 #include "core/http/acceptor.h"
 #include "core/http/clientconnection.h"
 #include "core/http/socketupstream.h"
+#include "core/relay/exchange.h"
 #include "core/relay/relayconfig.h"
 #include "core/relay/relaysnapshot.h"
 #include "core/relay/routes.h"
@@ -64,6 +65,12 @@ private:
                        http::HttpRequest &&request,
                        const RouteMatch &route,
                        const auth::KeyEntry &key);
+    // Unseals the account's credentials and fills plan.request; answers the client itself when that fails.
+    bool prepareUpstream(http::ClientConnection *c,
+                         Dialect dialect,
+                         http::HttpRequest &&request,
+                         const QByteArray &endpointPath,
+                         Exchange::Plan &plan);
 
     RelayConfig m_config;
     std::shared_ptr<RelayShared> m_shared;

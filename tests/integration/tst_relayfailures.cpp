@@ -34,16 +34,8 @@ private:
     rd::test::RelayHarness *m_relay = nullptr;
     QByteArray m_key;
 
-    rd::http::HeaderList auth() const { return {{"x-api-key", m_key}, {"anthropic-version", "2023-06-01"}}; }
-    RelayClient::Response call(const QByteArray &request, int timeoutMs = 10000)
-    {
-        RelayClient c;
-        if (!c.connectTo(m_relay->port())) {
-            return {};
-        }
-        c.send(request);
-        return c.readResponse(timeoutMs);
-    }
+    rd::http::HeaderList auth() const { return RelayClient::anthropicHeaders(m_key); }
+    RelayClient::Response call(const QByteArray &request) { return RelayClient::roundTrip(m_relay->port(), request); }
     bool startRelay(const QString &baseUrl = {})
     {
         m_key = m_relay->addKey(u"tester"_s);
@@ -208,6 +200,7 @@ private slots:
         const RelayClient::Response r = c.readResponse(5000);
         QCOMPARE(r.status, 503);
         QCOMPARE(r.header("retry-after"), "1"_ba);
+        QVERIFY(r.header("x-request-id").startsWith("req_"));
         a.abort();
         QTRY_COMPARE(m_relay->service()->status().openConnections, 1);
         RelayClient d;

@@ -29,16 +29,8 @@ private:
     rd::test::RelayHarness *m_relay = nullptr;
     QByteArray m_key;
 
-    rd::http::HeaderList auth() const { return {{"x-api-key", m_key}, {"anthropic-version", "2023-06-01"}}; }
-    RelayClient::Response call(const QByteArray &request, int timeoutMs = 10000)
-    {
-        RelayClient c;
-        if (!c.connectTo(m_relay->port())) {
-            return {};
-        }
-        c.send(request);
-        return c.readResponse(timeoutMs);
-    }
+    rd::http::HeaderList auth() const { return RelayClient::anthropicHeaders(m_key); }
+    RelayClient::Response call(const QByteArray &request) { return RelayClient::roundTrip(m_relay->port(), request); }
 
 private slots:
     void init()
@@ -243,6 +235,21 @@ private slots:
         QCOMPARE(health[u"version"_s].toString(), QStringLiteral(RELAYDESK_VERSION));
         QCOMPARE(health[u"components"_s][u"store"_s].toString(), u"ok"_s);
         QCOMPARE(m_upstream->requestCount(), 0);
+    }
+
+    void answersExpectContinueBeforeTheBody()
+    {
+        RelayClient c;
+        QVERIFY(c.connectTo(m_relay->port()));
+        QByteArray request = RelayClient::post("/api/v1/messages", kBody, auth());
+        const qsizetype headEnd = request.indexOf("\r\n\r\n");
+        QByteArray head = request.left(headEnd) + "\r\nexpect: 100-continue\r\n\r\n";
+        c.send(head);
+        QCOMPARE(c.readResponse(5000).status, 100); // the client may now send the body
+        c.send(request.mid(headEnd + 4));
+        const RelayClient::Response r = c.readResponse();
+        QCOMPARE(r.status, 200);
+        QCOMPARE(m_upstream->requests().first().body, kBody);
     }
 
     void keepAliveServesSeveralRequestsOnOneConnection()

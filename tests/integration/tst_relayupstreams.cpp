@@ -24,14 +24,9 @@ class TestRelayUpstreams : public QObject
 private:
     static RelayClient::Response call(quint16 port, const QByteArray &key, const rd::http::HeaderList &extra = {})
     {
-        RelayClient c;
-        if (!c.connectTo(port)) {
-            return {};
-        }
-        rd::http::HeaderList headers{{"x-api-key", key}, {"anthropic-version", "2023-06-01"}};
+        rd::http::HeaderList headers = RelayClient::anthropicHeaders(key);
         headers.append(extra);
-        c.send(RelayClient::post("/api/v1/messages", kStreamBody, headers));
-        return c.readResponse();
+        return RelayClient::roundTrip(port, RelayClient::post("/api/v1/messages", kStreamBody, headers));
     }
 
 private slots:

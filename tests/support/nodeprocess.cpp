@@ -10,19 +10,26 @@ ProcessResult runProcess(const QString &program,
                          const QStringList &args,
                          const QProcessEnvironment &env,
                          const QString &workDir,
-                         int timeoutMs)
+                         int timeoutMs,
+                         const QByteArray &standardInput)
 {
     ProcessResult result;
     QProcess process;
     process.setProcessEnvironment(env);
     process.setWorkingDirectory(workDir);
-    process.setStandardInputFile(QProcess::nullDevice());
+    if (standardInput.isEmpty()) {
+        process.setStandardInputFile(QProcess::nullDevice());
+    }
     QSignalSpy finished(&process, &QProcess::finished);
     process.start(program, args);
     if (!process.waitForStarted(10000)) {
         return result;
     }
     result.started = true;
+    if (!standardInput.isEmpty()) {
+        process.write(standardInput);
+        process.closeWriteChannel();
+    }
     result.finished = finished.wait(timeoutMs);
     if (!result.finished) {
         process.kill();

@@ -22,6 +22,7 @@ ProcessResult runProcess(const QString &program,
                          const QStringList &args,
                          const QProcessEnvironment &env,
                          const QString &workDir,
-                         int timeoutMs);
+                         int timeoutMs,
+                         const QByteArray &standardInput = {});
 
 } // namespace rd::test

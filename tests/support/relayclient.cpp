@@ -162,4 +162,19 @@ QByteArray RelayClient::get(const QByteArray &path, const http::HeaderList &head
     return out + "\r\n";
 }
 
+RelayClient::Response RelayClient::roundTrip(quint16 port, const QByteArray &request, int timeoutMs)
+{
+    RelayClient c;
+    if (!c.connectTo(port)) {
+        return {};
+    }
+    c.send(request);
+    return c.readResponse(timeoutMs);
+}
+
+http::HeaderList RelayClient::anthropicHeaders(const QByteArray &key)
+{
+    return {{"x-api-key", key}, {"anthropic-version", "2023-06-01"}};
+}
+
 } // namespace rd::test

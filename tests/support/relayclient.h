@@ -41,6 +41,10 @@ public:
     QTcpSocket &socket() { return m_socket; }
 
     static QByteArray post(const QByteArray &path, const QByteArray &body, const http::HeaderList &headers);
+    // One request on a fresh connection: connect, send, read the response.
+    static Response roundTrip(quint16 port, const QByteArray &request, int timeoutMs = 10000);
+    // The headers an Anthropic client sends with a RelayDesk key.
+    static http::HeaderList anthropicHeaders(const QByteArray &key);
     static QByteArray get(const QByteArray &path, const http::HeaderList &headers = {});
 
 private:

@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The `relaydesk` binary as a user drives it: keys and accounts from the CLI, `serve` in another process, changes
+// reaching the running relay without a restart, clear errors and exit codes, and no secret in argv, logs or the store.
+#include "tests/support/mockupstream.h"
+#include "tests/support/nodeprocess.h"
+#include "tests/support/relayclient.h"
+
+#include <QFile>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using rd::test::RelayClient;
+
+namespace {
+const QByteArray kApiKey = "sk-ant-api03-cli-secret-4f2a9c";
+const QByteArray kBody =
+    "{\"model\":\"claude-haiku-4-5\",\"max_tokens\":8,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
+} // namespace
+
+class TestCli : public QObject
+{
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    QProcessEnvironment env() const
+    {
+        QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
+        e.insert(u"RELAYDESK_DATA_DIR"_s, m_dir.path());
+        e.insert(u"RELAYDESK_KEY_STORE"_s, u"file"_s);
+        e.remove(u"RELAYDESK_ACCOUNT_API_KEY"_s);
+        return e;
+    }
+    rd::test::ProcessResult cli(const QStringList &args, const QByteArray &input = {})
+    {
+        return rd::test::runProcess(qEnvironmentVariable("RELAYDESK_BINARY"), args, env(), m_dir.path(), 30000, input);
+    }
+
+private slots:
+    void usageErrorsExitWithTwo_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::newRow("unknown command") << QStringList{u"frobnicate"_s};
+        QTest::newRow("keys without verb") << QStringList{u"keys"_s};
+        QTest::newRow("create without name") << QStringList{u"keys"_s, u"create"_s};
+        QTest::newRow("unknown option") << QStringList{u"keys"_s, u"list"_s, u"--colour"_s};
+        QTest::newRow("api key in argv is refused")
+            << QStringList{u"accounts"_s, u"add-console"_s, u"--name"_s, u"a"_s, u"--api-key"_s, u"sk-ant-x"_s};
+        QTest::newRow("proxy password in URL")
+            << QStringList{u"accounts"_s, u"add-console"_s, u"--name"_s, u"a"_s, u"--proxy"_s, u"socks5://u:p@h:1"_s};
+        QTest::newRow("bad port") << QStringList{u"serve"_s, u"--port"_s, u"70000"_s};
+    }
+    void usageErrorsExitWithTwo()
+    {
+        QFETCH(QStringList, args);
+        const rd::test::ProcessResult r = cli(args, "sk-ant-x\n");
+        QVERIFY(r.finished);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.err.contains("relaydesk: "));
+        QVERIFY(r.err.contains("--help"));
+    }
+
+    void versionAndHelp()
+    {
+        const rd::test::ProcessResult v = cli({u"--version"_s});
+        QCOMPARE(v.exitCode, 0);
+        QCOMPARE(v.out.trimmed(), "relaydesk " RELAYDESK_VERSION ""_ba);
+        const rd::test::ProcessResult h = cli({u"--help"_s});
+        QCOMPARE(h.exitCode, 0);
+        QVERIFY(h.out.contains("accounts add-console"));
+    }
+
+    void cliChangesReachARunningRelay()
+    {
+        rd::test::MockUpstream upstream;
+        QVERIFY(upstream.listen());
+        const rd::test::ProcessResult created = cli({u"keys"_s, u"create"_s, u"--name"_s, u"laptop"_s});
+        QCOMPARE(created.exitCode, 0);
+        const QByteArray key = created.out.trimmed().split('\n').last();
+        QVERIFY(QRegularExpression(u"^cr_[0-9a-f]{64}$"_s).match(QString::fromLatin1(key)).hasMatch());
+        const rd::test::ProcessResult added =
+            cli({u"accounts"_s, u"add-console"_s, u"--name"_s, u"mock"_s, u"--base-url"_s, upstream.baseUrl()},
+                kApiKey + "\n");
+        QVERIFY2(added.exitCode == 0, added.err.constData());
+        QVERIFY(added.err.contains("not in the OS keychain")); // the key-file fallback is announced
+
+        QProcess serve;
+        serve.setProcessEnvironment(env());
+        serve.start(qEnvironmentVariable("RELAYDESK_BINARY"), {u"serve"_s, u"--port"_s, u"0"_s});
+        QByteArray log;
+        QRegularExpressionMatch m;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (log += serve.readAllStandardError(),
+             m = QRegularExpression(u"listening on 127\\.0\\.0\\.1:(\\d+)"_s).match(QString::fromLatin1(log)),
+             m.hasMatch()),
+            15000);
+        const quint16 port = static_cast<quint16>(m.captured(1).toUInt());
+        auto post = [&] {
+            return RelayClient::roundTrip(
+                port, RelayClient::post("/api/v1/messages", kBody, RelayClient::anthropicHeaders(key)));
+        };
+        QTRY_COMPARE(post().status, 200);
+        QCOMPARE(upstream.requests().last().header("x-api-key"), kApiKey);
+
+        const rd::test::ProcessResult status = cli({u"status"_s});
+        QCOMPARE(status.exitCode, 0);
+        QVERIFY(status.out.contains("healthy at http://127.0.0.1:"));
+
+        QCOMPARE(cli({u"keys"_s, u"disable"_s, u"laptop"_s}).exitCode, 0);
+        QTRY_COMPARE_WITH_TIMEOUT(post().status, 401, 2000); // within about a second, no restart
+        QCOMPARE(cli({u"keys"_s, u"enable"_s, u"laptop"_s}).exitCode, 0);
+        QTRY_COMPARE_WITH_TIMEOUT(post().status, 200, 2000);
+        QCOMPARE(cli({u"accounts"_s, u"disable"_s, u"mock"_s}).exitCode, 0);
+        QTRY_COMPARE_WITH_TIMEOUT(post().status, 503, 2000);
+        QCOMPARE(cli({u"accounts"_s, u"delete"_s, u"nope"_s}).exitCode, 1);
+
+        serve.terminate(); // SIGTERM: a clean stop
+        QTRY_VERIFY_WITH_TIMEOUT(serve.state() == QProcess::NotRunning, 10000);
+        QCOMPARE(serve.exitStatus(), QProcess::NormalExit);
+        log += serve.readAllStandardError();
+
+        // The account's key is sealed: not in the database, not in any log line, not in the key listing.
+        QVERIFY(!log.contains(kApiKey));
+        for (const QString &name : {u"relaydesk.db"_s, u"relaydesk.db-wal"_s}) {
+            QFile f(m_dir.path() + u"/"_s + name);
+            if (f.open(QIODevice::ReadOnly)) {
+                QVERIFY2(!f.readAll().contains(kApiKey), qPrintable(name));
+            }
+        }
+        const rd::test::ProcessResult listed = cli({u"accounts"_s, u"list"_s});
+        QVERIFY(!listed.out.contains(kApiKey));
+        QVERIFY(!cli({u"keys"_s, u"list"_s}).out.contains(key));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"
