@@ -36,7 +36,7 @@ struct KeyEntry
 class KeyIndex
 {
 public:
-    void insert(const QByteArray &keyHash, KeyEntry entry) { m_byHash.insert(keyHash, std::move(entry)); }
+    void insert(const QByteArray &keyHash, const KeyEntry &entry) { m_byHash.insert(keyHash, entry); }
     const KeyEntry *find(const QByteArray &keyHash) const
     {
         const auto it = m_byHash.constFind(keyHash);

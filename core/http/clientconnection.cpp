@@ -10,7 +10,7 @@
 namespace rd::http {
 
 namespace {
-constexpr qsizetype kReadChunk = 64 * 1024;
+constexpr qsizetype kReadChunk = qsizetype{64} * 1024;
 constexpr qsizetype kMaxBufferedWhileBusy = 1 << 20; // pipelined bytes kept while a request is served
 
 QByteArray chunkHeader(qsizetype size)

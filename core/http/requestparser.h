@@ -13,8 +13,8 @@ namespace rd::http {
 
 struct ParserLimits
 {
-    qsizetype maxHeaderBytes = 64 * 1024;        // request line + headers → 431 beyond
-    qsizetype maxBodyBytes = 64LL * 1024 * 1024; // decoded body → 413 beyond
+    qsizetype maxHeaderBytes = qsizetype{64} * 1024; // request line + headers → 431 beyond
+    qsizetype maxBodyBytes = 64LL * 1024 * 1024;     // decoded body → 413 beyond
 };
 
 // Incremental HTTP/1.1 request framing over http-parser. Not a QObject; owned by one ClientConnection.

@@ -15,8 +15,8 @@ using namespace Qt::StringLiterals;
 namespace rd::http {
 
 namespace {
-constexpr qsizetype kScratchBytes = 64 * 1024;
-constexpr qint64 kPausedReadBuffer = 64 * 1024;
+constexpr qsizetype kScratchBytes = qsizetype{64} * 1024;
+constexpr qint64 kPausedReadBuffer = qint64{64} * 1024;
 } // namespace
 
 QByteArray UpstreamEndpoint::poolKey() const

@@ -484,6 +484,3 @@ void DataKeyProvider::removeFromKeychain(Callback done)
 }
 
 } // namespace rd::secrets
-
-// The meta-object lives in this object file, so linking the provider pulls in no other header's moc output.
-#include "moc_datakeyprovider.cpp"

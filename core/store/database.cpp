@@ -300,8 +300,8 @@ const QString kUsageColumns = u"request_id, ts_ms, key_id, account_id, model, ro
 
 } // namespace
 
-Database::Database(QSqlDatabase db, QString connectionName, QString sqlitePath)
-    : m_db(std::move(db))
+Database::Database(const QSqlDatabase &db, QString connectionName, QString sqlitePath)
+    : m_db(db)
     , m_connectionName(std::move(connectionName))
     , m_sqlitePath(std::move(sqlitePath))
 {}

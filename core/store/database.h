@@ -63,7 +63,7 @@ public:
     QSqlDatabase &connection() { return m_db; }
 
 private:
-    explicit Database(QSqlDatabase db, QString connectionName, QString sqlitePath);
+    explicit Database(const QSqlDatabase &db, QString connectionName, QString sqlitePath);
     [[nodiscard]] Result<void> configure();
     [[nodiscard]] Result<void> migrate();
     [[nodiscard]] Result<QString> resolveId(const QString &table, const QString &idOrName, const QString &noun);

@@ -19,7 +19,7 @@ public:
         Sse,
         Json,
     };
-    explicit AnthropicUsageScanner(Mode mode, qsizetype maxJsonBytes = 32 * 1024 * 1024);
+    explicit AnthropicUsageScanner(Mode mode, qsizetype maxJsonBytes = qsizetype{32} * 1024 * 1024);
 
     void feed(QByteArrayView chunk);
     void finish(); // end of body: parses a JSON body, closes the last SSE pair

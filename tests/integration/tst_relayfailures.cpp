@@ -4,6 +4,7 @@
 #include "tests/support/relayclient.h"
 #include "tests/support/relayharness.h"
 
+#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTcpServer>
@@ -316,6 +317,20 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(m_relay->service()->status().requestsRecorded, qint64(100), 10000);
         m_relay->flushUsage();
         QCOMPARE(m_relay->db().usageTotals()->requests, qint64(100));
+    }
+
+    void healthTurns503WhenTheStoreIsGone()
+    {
+        QVERIFY(startRelay());
+        QCOMPARE(call(RelayClient::get("/health")).status, 200);
+        for (const char *suffix : {"", "-wal", "-shm"}) {
+            QFile::remove(m_relay->dataDir() + u"/relaydesk.db"_s + QString::fromLatin1(suffix));
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(call(RelayClient::get("/health")).status, 503, 5000);
+        const RelayClient::Response r = call(RelayClient::get("/health"));
+        const QJsonObject health = QJsonDocument::fromJson(r.body).object();
+        QCOMPARE(health[u"status"_s].toString(), u"unhealthy"_s);
+        QCOMPARE(health[u"components"_s][u"store"_s].toString(), u"unusable"_s);
     }
 
     void noAccountMeans503AndUnservedModel404()

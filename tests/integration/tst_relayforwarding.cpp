@@ -252,6 +252,35 @@ private slots:
         QCOMPARE(m_upstream->requests().first().body, kBody);
     }
 
+    void chunkedRequestBodyIsForwardedWhole()
+    {
+        QByteArray request = "POST /api/v1/messages HTTP/1.1\r\nhost: relay\r\ntransfer-encoding: chunked\r\n";
+        for (const auto &h : auth()) {
+            request += h.first + ": " + h.second + "\r\n";
+        }
+        request += "\r\n";
+        const QByteArray first = kBody.left(20);
+        const QByteArray rest = kBody.mid(20);
+        request += QByteArray::number(first.size(), 16) + "\r\n" + first + "\r\n";
+        request += QByteArray::number(rest.size(), 16) + ";ext=1\r\n" + rest + "\r\n0\r\n\r\n";
+        QCOMPARE(call(request).status, 200);
+        const auto up = m_upstream->requests().first();
+        QCOMPARE(up.body, kBody);
+        QCOMPARE(up.header("content-length"), QByteArray::number(kBody.size()));
+        QVERIFY(up.header("transfer-encoding").isEmpty());
+    }
+
+    void slowFirstByteIsWaitedFor()
+    {
+        rd::test::MockReply slow = MockUpstream::message("claude-sonnet-4-5-20250929", "late", 3, 2);
+        slow.headerDelayMs = 400;
+        m_upstream->enqueue(slow);
+        const RelayClient::Response r = call(RelayClient::post("/api/v1/messages", kBody, auth()));
+        QCOMPARE(r.status, 200);
+        QVERIFY(r.body.contains("late"));
+        QVERIFY(r.doneMs >= 400);
+    }
+
     void keepAliveServesSeveralRequestsOnOneConnection()
     {
         RelayClient c;
