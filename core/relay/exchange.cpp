@@ -9,6 +9,8 @@
 
 #include <QDateTime>
 
+#include <utility>
+
 using namespace Qt::StringLiterals;
 
 namespace rd::relay {
@@ -27,6 +29,9 @@ Exchange::Exchange(RelayWorker *worker, http::ClientConnection *client, Plan pla
 
 Exchange::~Exchange()
 {
+    if (m_call) {
+        std::exchange(m_call, nullptr)->abort(); // deleted mid-flight (worker shutdown): the sink must not dangle
+    }
     m_plan.account->state->inFlight.fetch_sub(1, std::memory_order_relaxed);
     m_worker->shared().activeExchanges.fetch_sub(1, std::memory_order_relaxed);
 }

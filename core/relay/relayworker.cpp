@@ -48,7 +48,11 @@ RelayWorker::RelayWorker(const RelayConfig &config,
     connect(m_sweep, &QTimer::timeout, this, &RelayWorker::sweep);
 }
 
-RelayWorker::~RelayWorker() = default;
+RelayWorker::~RelayWorker()
+{
+    // Exchanges use this worker's members in their destructors: delete them while those still exist.
+    qDeleteAll(findChildren<Exchange *>(Qt::FindDirectChildrenOnly));
+}
 
 void RelayWorker::adopt(qintptr descriptor)
 {

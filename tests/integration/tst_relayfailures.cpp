@@ -333,6 +333,28 @@ private slots:
         QCOMPARE(health[u"components"_s][u"store"_s].toString(), u"unusable"_s);
     }
 
+    void shutdownWithStreamsInFlightIsClean()
+    {
+        QVERIFY(startRelay());
+        for (int i = 0; i < 3; ++i) {
+            m_upstream->enqueue(MockUpstream::stream("claude-sonnet-4-5-20250929", {"a", "b", "c", "d", "e"}, 7, 7, 300));
+        }
+        QList<RelayClient *> clients;
+        for (int i = 0; i < 3; ++i) {
+            auto *c = new RelayClient;
+            QVERIFY(c->connectTo(m_relay->port()));
+            c->send(RelayClient::post("/api/v1/messages", kStreamBody, auth()));
+            QVERIFY(c->readResponse(5000, "message_start").body.contains("message_start"));
+            clients.append(c);
+        }
+        delete std::exchange(m_relay, nullptr); // stops accepting, closes everything, flushes usage, joins threads
+        for (RelayClient *c : std::as_const(clients)) {
+            QVERIFY(c->waitForDisconnect());
+            delete c;
+        }
+        QTRY_COMPARE(m_upstream->abortedByClient(), 3); // every upstream call was dropped, none left running
+    }
+
     void noAccountMeans503AndUnservedModel404()
     {
         m_key = m_relay->addKey(u"tester"_s);
