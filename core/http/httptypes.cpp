@@ -102,4 +102,22 @@ QByteArray newRequestId()
     return id;
 }
 
+void appendHeaderNamePiece(HeaderList &headers, bool &lastWasValue, const char *at, size_t len)
+{
+    if (lastWasValue || headers.isEmpty()) {
+        headers.append({QByteArray(at, static_cast<qsizetype>(len)), QByteArray()});
+    } else {
+        headers.last().first.append(at, static_cast<qsizetype>(len));
+    }
+    lastWasValue = false;
+}
+
+void appendHeaderValuePiece(HeaderList &headers, bool &lastWasValue, const char *at, size_t len)
+{
+    if (!headers.isEmpty()) {
+        headers.last().second.append(at, static_cast<qsizetype>(len));
+    }
+    lastWasValue = true;
+}
+
 } // namespace rd::http

@@ -31,6 +31,11 @@ struct HttpRequest
 };
 
 QByteArray reasonPhrase(int status);
+
+// http-parser hands header names and values over in pieces (a name may span reads); these glue the pieces into a
+// HeaderList. lastWasValue tracks whether the next name piece starts a new header.
+void appendHeaderNamePiece(HeaderList &headers, bool &lastWasValue, const char *at, size_t len);
+void appendHeaderValuePiece(HeaderList &headers, bool &lastWasValue, const char *at, size_t len);
 // "req_" + 24 random hex: the id every response carries in x-request-id. Any thread (one generator per thread).
 QByteArray newRequestId();
 

@@ -156,12 +156,7 @@ int RequestParser::onHeaderField(http_parser *p, const char *at, size_t len)
     if (!r->countHeaderBytes(len + (newHeader ? 4 : 0))) { // ": " and CRLF once per header line
         return 1;
     }
-    if (newHeader) {
-        r->m_request.headers.append({QByteArray(at, static_cast<qsizetype>(len)), QByteArray()});
-    } else {
-        r->m_request.headers.last().first.append(at, static_cast<qsizetype>(len));
-    }
-    r->m_lastWasValue = false;
+    appendHeaderNamePiece(r->m_request.headers, r->m_lastWasValue, at, len);
     return 0;
 }
 
@@ -175,8 +170,7 @@ int RequestParser::onHeaderValue(http_parser *p, const char *at, size_t len)
         r->failWith(400, "header value without a name");
         return 1;
     }
-    r->m_request.headers.last().second.append(at, static_cast<qsizetype>(len));
-    r->m_lastWasValue = true;
+    appendHeaderValuePiece(r->m_request.headers, r->m_lastWasValue, at, len);
     return 0;
 }
 

@@ -372,22 +372,14 @@ private:
     static int onHeaderField(http_parser *p, const char *at, size_t len)
     {
         UpstreamConnection *c = self(p);
-        if (c->m_lastWasValue || c->m_headers.isEmpty()) {
-            c->m_headers.append({QByteArray(at, static_cast<qsizetype>(len)), QByteArray()});
-        } else {
-            c->m_headers.last().first.append(at, static_cast<qsizetype>(len));
-        }
-        c->m_lastWasValue = false;
+        appendHeaderNamePiece(c->m_headers, c->m_lastWasValue, at, len);
         return 0;
     }
 
     static int onHeaderValue(http_parser *p, const char *at, size_t len)
     {
         UpstreamConnection *c = self(p);
-        if (!c->m_headers.isEmpty()) {
-            c->m_headers.last().second.append(at, static_cast<qsizetype>(len));
-        }
-        c->m_lastWasValue = true;
+        appendHeaderValuePiece(c->m_headers, c->m_lastWasValue, at, len);
         return 0;
     }
 

@@ -337,7 +337,8 @@ private slots:
     {
         QVERIFY(startRelay());
         for (int i = 0; i < 3; ++i) {
-            m_upstream->enqueue(MockUpstream::stream("claude-sonnet-4-5-20250929", {"a", "b", "c", "d", "e"}, 7, 7, 300));
+            m_upstream->enqueue(
+                MockUpstream::stream("claude-sonnet-4-5-20250929", {"a", "b", "c", "d", "e"}, 7, 7, 300));
         }
         QList<RelayClient *> clients;
         for (int i = 0; i < 3; ++i) {

@@ -45,22 +45,14 @@ struct ParserState
 int RelayClient::onHeaderField(http_parser *p, const char *at, size_t len)
 {
     auto *s = static_cast<ParserState *>(p->data);
-    if (*s->lastWasValue || s->response->headers.isEmpty()) {
-        s->response->headers.append({QByteArray(at, static_cast<qsizetype>(len)), QByteArray()});
-    } else {
-        s->response->headers.last().first.append(at, static_cast<qsizetype>(len));
-    }
-    *s->lastWasValue = false;
+    http::appendHeaderNamePiece(s->response->headers, *s->lastWasValue, at, len);
     return 0;
 }
 
 int RelayClient::onHeaderValue(http_parser *p, const char *at, size_t len)
 {
     auto *s = static_cast<ParserState *>(p->data);
-    if (!s->response->headers.isEmpty()) {
-        s->response->headers.last().second.append(at, static_cast<qsizetype>(len));
-    }
-    *s->lastWasValue = true;
+    http::appendHeaderValuePiece(s->response->headers, *s->lastWasValue, at, len);
     return 0;
 }
 
