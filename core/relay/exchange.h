@@ -21,8 +21,8 @@ class RelayWorker;
 // Lives on its worker's thread and deletes itself when done (answered, failed or abandoned by the client).
 class Exchange : public QObject, public http::UpstreamSink
 {
-public:
-    struct Plan
+    Q_OBJECT // findChildren<Exchange *>() needs the meta-object
+        public : struct Plan
     {
         Route route = Route::Messages;
         Dialect dialect = Dialect::Anthropic;
