@@ -36,6 +36,8 @@ QString errorCodeName(ErrorCode code)
         return u"crypto_failure"_s;
     case ErrorCode::KeychainUnavailable:
         return u"keychain_unavailable"_s;
+    case ErrorCode::ReauthorizationRequired:
+        return u"reauthorization_required"_s;
     case ErrorCode::Internal:
         break;
     }

@@ -12,20 +12,21 @@ namespace rd {
 // Codes drive decisions (status per dialect, failover, account marking); the detail is English and safe to log.
 enum class ErrorCode
 {
-    InvalidArgument,     // a bad value from a user or a client request
-    InvalidConfig,       // stored or given configuration that cannot be used
-    NotFound,            // no such key/account/route
-    Unauthorized,        // unknown, disabled or expired RelayDesk key
-    PayloadTooLarge,     // request body over the limit
-    HeadersTooLarge,     // request head over the limit
-    BadRequest,          // malformed HTTP or JSON
-    UpstreamConnect,     // connection to the upstream (or its proxy) failed
-    UpstreamTimeout,     // the upstream did not answer in time
-    UpstreamProtocol,    // the upstream sent something that is not HTTP
-    UpstreamUnavailable, // no account could serve the request
-    StoreFailure,        // the database refused a read or write
-    CryptoFailure,       // sealing/unsealing failed (wrong key, tampered data)
-    KeychainUnavailable, // no usable OS keychain
+    InvalidArgument,         // a bad value from a user or a client request
+    InvalidConfig,           // stored or given configuration that cannot be used
+    NotFound,                // no such key/account/route
+    Unauthorized,            // unknown, disabled or expired RelayDesk key
+    PayloadTooLarge,         // request body over the limit
+    HeadersTooLarge,         // request head over the limit
+    BadRequest,              // malformed HTTP or JSON
+    UpstreamConnect,         // connection to the upstream (or its proxy) failed
+    UpstreamTimeout,         // the upstream did not answer in time
+    UpstreamProtocol,        // the upstream sent something that is not HTTP
+    UpstreamUnavailable,     // no account could serve the request
+    StoreFailure,            // the database refused a read or write
+    CryptoFailure,           // sealing/unsealing failed (wrong key, tampered data)
+    KeychainUnavailable,     // no usable OS keychain
+    ReauthorizationRequired, // an OAuth grant is gone (invalid_grant): the user must sign in again
     Internal,
 };
 
