@@ -2,6 +2,7 @@
 #include "core/store/database.h"
 
 #include "core/store/migrations.h"
+#include "core/store/sqlhelpers.h"
 #include "core/util/logging.h"
 
 #include <QDateTime>
@@ -18,103 +19,13 @@ using namespace Qt::StringLiterals;
 
 namespace rd::store {
 
+using namespace detail;
+
 namespace {
 
 constexpr QFileDevice::Permissions kFolderMode =
     QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner;                    // 0700
 constexpr QFileDevice::Permissions kFileMode = QFileDevice::ReadOwner | QFileDevice::WriteOwner; // 0600
-
-tl::unexpected<Error> sqlFailure(const QString &what, const QSqlError &error)
-{
-    // Values are always bound, so the driver's text never contains one.
-    return fail(ErrorCode::StoreFailure, u"%1 failed: %2"_s.arg(what, error.text()));
-}
-
-// Prepares `sql`, binds `values` positionally and runs it.
-Result<QSqlQuery> run(QSqlDatabase &db, const QString &what, const QString &sql, const QVariantList &values = {})
-{
-    QSqlQuery query(db);
-    query.setForwardOnly(true);
-    if (!query.prepare(sql)) {
-        return sqlFailure(what, query.lastError());
-    }
-    for (const QVariant &value : values) {
-        query.addBindValue(value);
-    }
-    if (!query.exec()) {
-        return sqlFailure(what, query.lastError());
-    }
-    return query;
-}
-
-QVariant nullableText(const QString &text)
-{
-    return text.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(text);
-}
-
-qint64 toEpochMs(const QDateTime &time)
-{
-    return time.isValid() ? time.toMSecsSinceEpoch() : QDateTime::currentMSecsSinceEpoch();
-}
-
-QDateTime fromEpochMs(const QVariant &value)
-{
-    return QDateTime::fromMSecsSinceEpoch(value.toLongLong(), Qt::UTC);
-}
-
-// A write transaction. On SQLite it is BEGIN IMMEDIATE: the write lock is taken up front (waiting up to the busy
-// timeout), so a read followed by a write can never fail half-way with SQLITE_BUSY. Rolls back unless committed.
-class WriteTransaction
-{
-public:
-    explicit WriteTransaction(QSqlDatabase &db)
-        : m_db(db)
-    {}
-    ~WriteTransaction()
-    {
-        if (m_open && !statement(u"ROLLBACK"_s)) {
-            qCWarning(lcStore) << "rollback failed:" << m_db.lastError().text();
-        }
-    }
-    WriteTransaction(const WriteTransaction &) = delete;
-    WriteTransaction &operator=(const WriteTransaction &) = delete;
-
-    [[nodiscard]] Result<void> begin()
-    {
-        const bool ok = isSqlite() ? statement(u"BEGIN IMMEDIATE"_s) : m_db.transaction();
-        if (!ok) {
-            return fail(ErrorCode::StoreFailure, u"begin transaction failed: %1"_s.arg(m_error));
-        }
-        m_open = true;
-        return {};
-    }
-    [[nodiscard]] Result<void> commit()
-    {
-        if (!statement(u"COMMIT"_s)) {
-            return fail(ErrorCode::StoreFailure, u"commit failed: %1"_s.arg(m_error));
-        }
-        m_open = false;
-        return {};
-    }
-
-private:
-    bool isSqlite() const { return m_db.driverName() == u"QSQLITE"; }
-    bool statement(const QString &sql)
-    {
-        if (!isSqlite()) {
-            const bool ok = sql == u"COMMIT" ? m_db.commit() : m_db.rollback();
-            m_error = m_db.lastError().text();
-            return ok;
-        }
-        QSqlQuery query(m_db);
-        const bool ok = query.exec(sql);
-        m_error = query.lastError().text();
-        return ok;
-    }
-    QSqlDatabase &m_db;
-    QString m_error;
-    bool m_open = false;
-};
 
 // Creates the folder (0700) and an empty database file (0600) when missing; existing ones keep their modes.
 Result<void> prepareFile(const QString &path)
@@ -227,6 +138,8 @@ ApiKeyRecord keyFromQuery(const QSqlQuery &query)
     key.keyHash = query.value(2).toString().toLatin1();
     key.enabled = query.value(3).toBool();
     key.createdAt = fromEpochMs(query.value(4));
+    key.binding = query.value(5).toString();
+    key.isOwner = query.value(6).toBool();
     return key;
 }
 
@@ -246,6 +159,12 @@ AccountRecord accountFromQuery(const QSqlQuery &query)
     account.proxyUrl = query.value(10).toString();
     account.caCertPem = query.value(11).toString();
     account.createdAt = fromEpochMs(query.value(12));
+    account.maxConcurrency = query.value(13).toInt();
+    account.groupName = query.value(14).toString();
+    account.dedicated = query.value(15).toBool();
+    account.sharedWithOthers = query.value(16).toBool();
+    account.cooldownOverrides = query.value(17).toString();
+    account.stateEpoch = query.value(18).toInt();
     return account;
 }
 
@@ -454,7 +373,8 @@ Result<QList<ApiKeyRecord>> Database::listKeys()
 {
     auto query = run(m_db,
                      u"list keys"_s,
-                     u"SELECT id, name, key_hash, enabled, created_at FROM api_keys ORDER BY created_at, name"_s);
+                     u"SELECT id, name, key_hash, enabled, created_at, binding, is_owner FROM api_keys "
+                     "ORDER BY created_at, name"_s);
     if (!query) {
         return tl::unexpected(query.error());
     }
@@ -470,11 +390,17 @@ Result<void> Database::insertKey(const ApiKeyRecord &key)
     if (key.id.isEmpty() || key.name.isEmpty() || key.keyHash.isEmpty()) {
         return fail(ErrorCode::InvalidArgument, u"a key needs an id, a name and a hash"_s);
     }
-    const auto inserted =
-        run(m_db,
-            u"insert key"_s,
-            u"INSERT INTO api_keys (id, name, key_hash, enabled, created_at) VALUES (?, ?, ?, ?, ?)"_s,
-            {key.id, key.name, QString::fromLatin1(key.keyHash), int(key.enabled), toEpochMs(key.createdAt)});
+    const auto inserted = run(m_db,
+                              u"insert key"_s,
+                              u"INSERT INTO api_keys (id, name, key_hash, enabled, created_at, binding, is_owner) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?)"_s,
+                              {key.id,
+                               key.name,
+                               QString::fromLatin1(key.keyHash),
+                               int(key.enabled),
+                               toEpochMs(key.createdAt),
+                               nullableText(key.binding),
+                               int(key.isOwner)});
     if (inserted) {
         return {};
     }
@@ -500,7 +426,8 @@ Result<QList<AccountRecord>> Database::listAccounts()
         run(m_db,
             u"list accounts"_s,
             u"SELECT id, type, name, base_url, sealed_credentials, user_agent, model_mapping, priority, "
-            "schedulable, enabled, proxy_url, ca_cert_pem, created_at FROM accounts ORDER BY priority, name"_s);
+            "schedulable, enabled, proxy_url, ca_cert_pem, created_at, max_concurrency, group_name, dedicated, "
+            "shared_with_others, cooldown_overrides, state_epoch FROM accounts ORDER BY priority, name"_s);
     if (!query) {
         return tl::unexpected(query.error());
     }
@@ -519,8 +446,9 @@ Result<void> Database::insertAccount(const AccountRecord &account)
     const auto inserted = run(m_db,
                               u"insert account"_s,
                               u"INSERT INTO accounts (id, type, name, base_url, sealed_credentials, user_agent, "
-                              "model_mapping, priority, schedulable, enabled, proxy_url, ca_cert_pem, created_at) "
-                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s,
+                              "model_mapping, priority, schedulable, enabled, proxy_url, ca_cert_pem, created_at, "
+                              "max_concurrency, group_name, dedicated, shared_with_others, cooldown_overrides) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s,
                               {account.id,
                                account.type,
                                account.name,
@@ -533,7 +461,12 @@ Result<void> Database::insertAccount(const AccountRecord &account)
                                int(account.enabled),
                                nullableText(account.proxyUrl),
                                nullableText(account.caCertPem),
-                               toEpochMs(account.createdAt)});
+                               toEpochMs(account.createdAt),
+                               account.maxConcurrency,
+                               nullableText(account.groupName),
+                               int(account.dedicated),
+                               int(account.sharedWithOthers),
+                               nullableText(account.cooldownOverrides)});
     if (inserted) {
         return {};
     }

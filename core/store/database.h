@@ -53,6 +53,15 @@ public:
     [[nodiscard]] Result<void> setAccountEnabled(const QString &idOrName, bool enabled);
     [[nodiscard]] Result<void> setAccountSchedulable(const QString &idOrName, bool schedulable);
     [[nodiscard]] Result<void> deleteAccount(const QString &idOrName);
+    // Bumps the account's state epoch: a running relay then forgets its cooldowns, block and sign-in state.
+    [[nodiscard]] Result<void> resetAccountState(const QString &idOrName);
+    [[nodiscard]] Result<void> setKeyBinding(const QString &idOrName, const QString &binding, bool isOwner);
+
+    // runtime state written by the relay (schedulerstore.cpp)
+    [[nodiscard]] Result<void> upsertAccountStates(const QList<AccountStateRow> &rows);
+    [[nodiscard]] Result<QHash<QString, AccountStateRow>> accountStates();
+    [[nodiscard]] Result<void> replaceStickySessions(const QList<StickyRow> &rows); // one transaction
+    [[nodiscard]] Result<QList<StickyRow>> stickySessions();
 
     // usage: empty texts and firstByteMs -1 are stored as NULL
     [[nodiscard]] Result<void> insertUsage(const QList<UsageRow> &rows); // one transaction

@@ -42,7 +42,25 @@ QList<Migration> buildMigrations()
         u"CREATE INDEX usage_requests_key_ts ON usage_requests (key_id, ts_ms)"_s,
     };
     initial.sqlite << revisionTriggers(u"api_keys"_s) << revisionTriggers(u"accounts"_s);
-    return {initial};
+
+    Migration scheduler{2, "scheduler: account limits, groups, bindings, runtime state, sticky sessions", {}};
+    scheduler.sqlite = QStringList{
+        u"ALTER TABLE accounts ADD COLUMN max_concurrency INTEGER NOT NULL DEFAULT 0"_s,
+        u"ALTER TABLE accounts ADD COLUMN group_name TEXT"_s,
+        u"ALTER TABLE accounts ADD COLUMN dedicated INTEGER NOT NULL DEFAULT 0"_s,
+        u"ALTER TABLE accounts ADD COLUMN shared_with_others INTEGER NOT NULL DEFAULT 0"_s,
+        u"ALTER TABLE accounts ADD COLUMN cooldown_overrides TEXT"_s,
+        u"ALTER TABLE accounts ADD COLUMN state_epoch INTEGER NOT NULL DEFAULT 0"_s,
+        u"ALTER TABLE api_keys ADD COLUMN binding TEXT"_s,
+        u"ALTER TABLE api_keys ADD COLUMN is_owner INTEGER NOT NULL DEFAULT 0"_s,
+        // Written by the relay (cooldowns, blocks, sign-in state) so other processes can show it; no revision trigger.
+        u"CREATE TABLE account_state (account_id TEXT PRIMARY KEY, cooldown_until_ms BIGINT NOT NULL, "
+        "reason TEXT, family_cooldowns TEXT, blocked INTEGER NOT NULL, needs_sign_in INTEGER NOT NULL, "
+        "epoch INTEGER NOT NULL, updated_ms BIGINT NOT NULL)"_s,
+        u"CREATE TABLE sticky_sessions (family TEXT NOT NULL, session_key TEXT NOT NULL, account_id TEXT NOT NULL, "
+        "expires_at_ms BIGINT NOT NULL, PRIMARY KEY (family, session_key))"_s,
+    };
+    return {initial, scheduler};
 }
 
 } // namespace

@@ -15,7 +15,9 @@ struct ApiKeyRecord
     QString name;
     QByteArray keyHash; // 64 lowercase hex chars of sha256(key)
     bool enabled = true;
-    QDateTime createdAt; // UTC
+    QDateTime createdAt;  // UTC
+    QString binding;      // "" (the shared pool), "account:<id>" (dedicated, never falls back) or "group:<name>"
+    bool isOwner = false; // the owner's own key: may use personal subscription accounts
 };
 
 // An upstream account. Credentials (API key, proxy password) are sealed; the AAD is the account id.
@@ -25,15 +27,42 @@ struct AccountRecord
     QString type; // "claude-console" for now
     QString name;
     QString baseUrl;
-    QByteArray sealedCredentials; // Sealer output over a small JSON object {"apiKey": …, "proxyPassword": …}
+    QByteArray sealedCredentials; // Sealer output over the provider's credential encoding
     QString userAgent;            // optional override; empty = pass the client's
     QString modelMapping;         // JSON object text {"client-model":"upstream-model"}; empty = none
     int priority = 50;            // 1..100, lower first
     bool schedulable = true;
     bool enabled = true;
-    QString proxyUrl;    // "socks5://user@host:port" or "http://host:port"; never holds the password
-    QString caCertPem;   // optional extra CA for this account's upstream
-    QDateTime createdAt; // UTC
+    QString proxyUrl;              // "socks5://user@host:port" or "http://host:port"; never holds the password
+    QString caCertPem;             // optional extra CA for this account's upstream
+    QDateTime createdAt;           // UTC
+    int maxConcurrency = 0;        // 0 = unlimited
+    QString groupName;             // non-empty: served only to keys bound to this group
+    bool dedicated = false;        // served only to keys bound to this account
+    bool sharedWithOthers = false; // personal subscriptions: also served to keys that are not the owner's
+    QString cooldownOverrides;     // JSON object of CooldownSettings fields in seconds; empty = defaults
+    int stateEpoch = 0;            // bumped by "accounts enable/reset": the relay then forgets cooldowns and blocks
+};
+
+// Runtime health of an account, written by the relay so `relaydesk accounts list` can show it.
+struct AccountStateRow
+{
+    QString accountId;
+    qint64 cooldownUntilMs = 0;
+    QString reason;
+    QString familyCooldowns; // JSON {"opus": untilMs}
+    bool blocked = false;
+    bool needsSignIn = false;
+    int epoch = 0;
+    qint64 updatedMs = 0;
+};
+
+struct StickyRow
+{
+    QString family;
+    QByteArray sessionKey;
+    QString accountId;
+    qint64 expiresAtMs = 0;
 };
 
 // One relayed request, as recorded by the store writer.

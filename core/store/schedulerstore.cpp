@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The scheduler's tables: account runtime state and sticky sessions (migration 2).
+#include "core/store/database.h"
+#include "core/store/sqlhelpers.h"
+
+#include <QSqlQuery>
+
+using namespace Qt::StringLiterals;
+
+namespace rd::store {
+
+using namespace detail;
+
+Result<void> Database::resetAccountState(const QString &idOrName)
+{
+    const Result<QString> id = resolveId(u"accounts"_s, idOrName, u"account"_s);
+    if (!id) {
+        return tl::unexpected(id.error());
+    }
+    auto done =
+        run(m_db, u"reset account state"_s, u"UPDATE accounts SET state_epoch = state_epoch + 1 WHERE id = ?"_s, {*id});
+    if (!done) {
+        return tl::unexpected(done.error());
+    }
+    return {};
+}
+
+Result<void> Database::setKeyBinding(const QString &idOrName, const QString &binding, bool isOwner)
+{
+    const Result<QString> id = resolveId(u"api_keys"_s, idOrName, u"key"_s);
+    if (!id) {
+        return tl::unexpected(id.error());
+    }
+    auto done = run(m_db,
+                    u"bind key"_s,
+                    u"UPDATE api_keys SET binding = ?, is_owner = ? WHERE id = ?"_s,
+                    {nullableText(binding), int(isOwner), *id});
+    if (!done) {
+        return tl::unexpected(done.error());
+    }
+    return {};
+}
+
+Result<void> Database::upsertAccountStates(const QList<AccountStateRow> &rows)
+{
+    WriteTransaction tx(m_db);
+    if (auto ok = tx.begin(); !ok) {
+        return ok;
+    }
+    for (const AccountStateRow &r : rows) {
+        auto done = run(m_db,
+                        u"save account state"_s,
+                        u"INSERT INTO account_state (account_id, cooldown_until_ms, reason, family_cooldowns, blocked, "
+                        "needs_sign_in, epoch, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                        "ON CONFLICT (account_id) DO UPDATE SET cooldown_until_ms = excluded.cooldown_until_ms, "
+                        "reason = excluded.reason, family_cooldowns = excluded.family_cooldowns, "
+                        "blocked = excluded.blocked, needs_sign_in = excluded.needs_sign_in, epoch = excluded.epoch, "
+                        "updated_ms = excluded.updated_ms"_s,
+                        {r.accountId,
+                         r.cooldownUntilMs,
+                         nullableText(r.reason),
+                         nullableText(r.familyCooldowns),
+                         int(r.blocked),
+                         int(r.needsSignIn),
+                         r.epoch,
+                         r.updatedMs});
+        if (!done) {
+            return tl::unexpected(done.error());
+        }
+    }
+    return tx.commit();
+}
+
+Result<QHash<QString, AccountStateRow>> Database::accountStates()
+{
+    auto query = run(m_db,
+                     u"read account state"_s,
+                     u"SELECT account_id, cooldown_until_ms, reason, family_cooldowns, blocked, needs_sign_in, epoch, "
+                     "updated_ms FROM account_state"_s);
+    if (!query) {
+        return tl::unexpected(query.error());
+    }
+    QHash<QString, AccountStateRow> out;
+    while (query->next()) {
+        AccountStateRow r;
+        r.accountId = query->value(0).toString();
+        r.cooldownUntilMs = query->value(1).toLongLong();
+        r.reason = query->value(2).toString();
+        r.familyCooldowns = query->value(3).toString();
+        r.blocked = query->value(4).toBool();
+        r.needsSignIn = query->value(5).toBool();
+        r.epoch = query->value(6).toInt();
+        r.updatedMs = query->value(7).toLongLong();
+        out.insert(r.accountId, r);
+    }
+    return out;
+}
+
+Result<void> Database::replaceStickySessions(const QList<StickyRow> &rows)
+{
+    WriteTransaction tx(m_db);
+    if (auto ok = tx.begin(); !ok) {
+        return ok;
+    }
+    if (auto cleared = run(m_db, u"clear sticky sessions"_s, u"DELETE FROM sticky_sessions"_s); !cleared) {
+        return tl::unexpected(cleared.error());
+    }
+    for (const StickyRow &r : rows) {
+        auto done = run(m_db,
+                        u"save sticky session"_s,
+                        u"INSERT INTO sticky_sessions (family, session_key, account_id, expires_at_ms) "
+                        "VALUES (?, ?, ?, ?)"_s,
+                        {r.family, QString::fromLatin1(r.sessionKey), r.accountId, r.expiresAtMs});
+        if (!done) {
+            return tl::unexpected(done.error());
+        }
+    }
+    return tx.commit();
+}
+
+Result<QList<StickyRow>> Database::stickySessions()
+{
+    auto query = run(m_db,
+                     u"read sticky sessions"_s,
+                     u"SELECT family, session_key, account_id, expires_at_ms FROM sticky_sessions"_s);
+    if (!query) {
+        return tl::unexpected(query.error());
+    }
+    QList<StickyRow> out;
+    while (query->next()) {
+        out.append(StickyRow{query->value(0).toString(),
+                             query->value(1).toString().toLatin1(),
+                             query->value(2).toString(),
+                             query->value(3).toLongLong()});
+    }
+    return out;
+}
+
+} // namespace rd::store

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/store/sqlhelpers.h"
+
+#include "core/util/logging.h"
+
+#include <QSqlError>
+
+using namespace Qt::StringLiterals;
+
+namespace rd::store::detail {
+
+tl::unexpected<Error> sqlFailure(const QString &what, const QSqlError &error)
+{
+    // Values are always bound, so the driver's text never contains one.
+    return fail(ErrorCode::StoreFailure, u"%1 failed: %2"_s.arg(what, error.text()));
+}
+
+// Prepares `sql`, binds `values` positionally and runs it.
+Result<QSqlQuery> run(QSqlDatabase &db, const QString &what, const QString &sql, const QVariantList &values)
+{
+    QSqlQuery query(db);
+    query.setForwardOnly(true);
+    if (!query.prepare(sql)) {
+        return sqlFailure(what, query.lastError());
+    }
+    for (const QVariant &value : values) {
+        query.addBindValue(value);
+    }
+    if (!query.exec()) {
+        return sqlFailure(what, query.lastError());
+    }
+    return query;
+}
+
+QVariant nullableText(const QString &text)
+{
+    return text.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(text);
+}
+
+qint64 toEpochMs(const QDateTime &time)
+{
+    return time.isValid() ? time.toMSecsSinceEpoch() : QDateTime::currentMSecsSinceEpoch();
+}
+
+QDateTime fromEpochMs(const QVariant &value)
+{
+    return QDateTime::fromMSecsSinceEpoch(value.toLongLong(), Qt::UTC);
+}
+
+WriteTransaction::~WriteTransaction()
+{
+    if (m_open && !statement(u"ROLLBACK"_s)) {
+        qCWarning(lcStore) << "rollback failed:" << m_db.lastError().text();
+    }
+}
+
+Result<void> WriteTransaction::begin()
+{
+    const bool ok = isSqlite() ? statement(u"BEGIN IMMEDIATE"_s) : m_db.transaction();
+    if (!ok) {
+        return fail(ErrorCode::StoreFailure, u"begin transaction failed: %1"_s.arg(m_error));
+    }
+    m_open = true;
+    return {};
+}
+
+Result<void> WriteTransaction::commit()
+{
+    if (!statement(u"COMMIT"_s)) {
+        return fail(ErrorCode::StoreFailure, u"commit failed: %1"_s.arg(m_error));
+    }
+    m_open = false;
+    return {};
+}
+
+bool WriteTransaction::statement(const QString &sql)
+{
+    if (!isSqlite()) {
+        const bool ok = sql == u"COMMIT" ? m_db.commit() : m_db.rollback();
+        m_error = m_db.lastError().text();
+        return ok;
+    }
+    QSqlQuery query(m_db);
+    const bool ok = query.exec(sql);
+    m_error = query.lastError().text();
+    return ok;
+}
+
+} // namespace rd::store::detail
