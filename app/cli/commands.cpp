@@ -7,6 +7,7 @@
 #include "core/auth/apikeys.h"
 #include "core/config/datapaths.h"
 #include "core/providers/console/consoleaccount.h"
+#include "core/scheduling/accounthealth.h"
 #include "core/secrets/storeunlock.h"
 
 #include <QCoreApplication>
@@ -62,6 +63,8 @@ int keysCreate(store::Database &db, const Args &a)
     record.keyHash = auth::hashKey(key);
     record.enabled = true;
     record.createdAt = QDateTime::currentDateTimeUtc();
+    record.binding = a.value(u"bind"_s);
+    record.isOwner = a.has(u"owner"_s);
     if (auto ok = db.insertKey(record); !ok) {
         printErr(u"relaydesk: "_s + ok.error().detail);
         return 1;
@@ -121,6 +124,9 @@ int accountsAddConsole(store::Database &db, const QString &dataDir, const Args &
     r.proxyUrl = a.value(u"proxy"_s);
     r.schedulable = !a.has(u"unschedulable"_s);
     r.enabled = true;
+    r.groupName = a.value(u"group"_s);
+    r.dedicated = a.has(u"dedicated"_s);
+    r.cooldownOverrides = a.value(u"cooldowns"_s);
     r.createdAt = QDateTime::currentDateTimeUtc();
     if (r.name.isEmpty()) {
         return usageError(u"accounts add-console needs --name NAME"_s);
@@ -129,6 +135,13 @@ int accountsAddConsole(store::Database &db, const QString &dataDir, const Args &
     r.priority = a.value(u"priority"_s, u"50"_s).toInt(&ok);
     if (!ok || r.priority < 1 || r.priority > 100) {
         return usageError(u"--priority must be 1..100"_s);
+    }
+    r.maxConcurrency = a.value(u"max-concurrency"_s, u"0"_s).toInt(&ok);
+    if (!ok || r.maxConcurrency < 0 || r.maxConcurrency > 10000) {
+        return usageError(u"--max-concurrency must be 0 (unlimited) .. 10000"_s);
+    }
+    if (auto cooldowns = providers::parseCooldownOverrides(r.cooldownOverrides); !cooldowns) {
+        return usageError(cooldowns.error().detail);
     }
     for (const Result<void> &check : {providers::validateBaseUrl(r.baseUrl),
                                       providers::validateProxyUrl(r.proxyUrl),
@@ -186,26 +199,52 @@ int accountsAddConsole(store::Database &db, const QString &dataDir, const Args &
 int accountsList(store::Database &db)
 {
     auto accounts = db.listAccounts();
-    if (!accounts) {
-        printErr(u"relaydesk: "_s + accounts.error().detail);
+    auto states = db.accountStates();
+    if (!accounts || !states) {
+        printErr(u"relaydesk: "_s + (accounts ? states.error().detail : accounts.error().detail));
         return 1;
     }
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
     printOut(u"%1  %2  %3  %4  %5  %6  %7"_s.arg(u"ID"_s, -20)
                  .arg(u"NAME"_s, -20)
                  .arg(u"TYPE"_s, -14)
                  .arg(u"ENABLED"_s, -7)
-                 .arg(u"SCHED"_s, -5)
                  .arg(u"PRIO"_s, -4)
-                 .arg(u"BASE URL"_s));
+                 .arg(u"BASE URL"_s, -32)
+                 .arg(u"STATE"_s));
     for (const auto &r : std::as_const(*accounts)) {
-        printOut(u"%1  %2  %3  %4  %5  %6  %7%8"_s.arg(r.id, -20)
+        // The relay saves its view of each account; a reset since then (a newer epoch) means it starts clean.
+        scheduling::AccountHealth health;
+        const auto row = states->constFind(r.id);
+        if (row != states->cend() && row->epoch == r.stateEpoch) {
+            health.restore(*row);
+        }
+        QString state = !r.enabled       ? u"disabled"_s
+                        : !r.schedulable ? u"not schedulable"_s
+                                         : health.describe(now);
+        QStringList notes;
+        if (!r.groupName.isEmpty()) {
+            notes << u"group "_s + r.groupName;
+        }
+        if (r.dedicated) {
+            notes << u"dedicated"_s;
+        }
+        if (r.maxConcurrency > 0) {
+            notes << u"max %1 concurrent"_s.arg(r.maxConcurrency);
+        }
+        if (!r.proxyUrl.isEmpty()) {
+            notes << u"via "_s + r.proxyUrl;
+        }
+        if (!notes.isEmpty()) {
+            state += u" ["_s + notes.join(u", "_s) + u"]"_s;
+        }
+        printOut(u"%1  %2  %3  %4  %5  %6  %7"_s.arg(r.id, -20)
                      .arg(r.name, -20)
                      .arg(r.type, -14)
                      .arg(yesNo(r.enabled), -7)
-                     .arg(yesNo(r.schedulable), -5)
                      .arg(r.priority, -4)
-                     .arg(r.baseUrl)
-                     .arg(r.proxyUrl.isEmpty() ? QString() : u" via "_s + r.proxyUrl));
+                     .arg(r.baseUrl, -32)
+                     .arg(state));
     }
     return 0;
 }
@@ -214,14 +253,18 @@ int accountsList(store::Database &db)
 int keysCommand(const QStringList &args)
 {
     Args a;
-    if (!a.parse(args, {u"name"_s, u"data-dir"_s}, {})) {
+    if (!a.parse(args, {u"name"_s, u"data-dir"_s, u"bind"_s}, {u"owner"_s})) {
         return usageError(a.error());
     }
     const QStringList &pos = a.positional();
     const QString verb = pos.value(0);
-    static const QStringList verbs{u"create"_s, u"list"_s, u"enable"_s, u"disable"_s, u"delete"_s};
+    static const QStringList verbs{u"create"_s, u"list"_s, u"enable"_s, u"disable"_s, u"delete"_s, u"bind"_s};
     if (!verbs.contains(verb)) {
-        return usageError(u"keys needs one of: create, list, enable, disable, delete"_s);
+        return usageError(u"keys needs one of: create, list, enable, disable, delete, bind"_s);
+    }
+    const QString binding = a.value(u"bind"_s);
+    if (!binding.isEmpty() && !binding.startsWith(u"account:"_s) && !binding.startsWith(u"group:"_s)) {
+        return usageError(u"--bind takes account:<id> or group:<name>"_s);
     }
     if ((verb == u"create"_s || verb == u"list"_s) ? pos.size() != 1 : pos.size() != 2) {
         return usageError(verb == u"create"_s || verb == u"list"_s ? u"keys %1 takes no further words"_s.arg(verb)
@@ -244,6 +287,11 @@ int keysCommand(const QStringList &args)
     if (verb == u"delete"_s) {
         return reportResult(db->deleteKey(target), u"Deleted key %1"_s.arg(target));
     }
+    if (verb == u"bind"_s) {
+        return reportResult(db->setKeyBinding(target, binding, a.has(u"owner"_s)),
+                            binding.isEmpty() ? u"Key %1 uses the shared pool"_s.arg(target)
+                                              : u"Key %1 is bound to %2"_s.arg(target, binding));
+    }
     const bool enable = verb == u"enable"_s;
     return reportResult(db->setKeyEnabled(target, enable),
                         u"Key %1 %2"_s.arg(target, enable ? u"enabled"_s : u"disabled"_s));
@@ -259,15 +307,18 @@ int accountsCommand(const QStringList &args)
                                u"model-map"_s,
                                u"proxy"_s,
                                u"ca-file"_s,
-                               u"data-dir"_s};
-    if (!a.parse(args, values, {u"unschedulable"_s})) {
+                               u"data-dir"_s,
+                               u"max-concurrency"_s,
+                               u"group"_s,
+                               u"cooldowns"_s};
+    if (!a.parse(args, values, {u"unschedulable"_s, u"dedicated"_s})) {
         return usageError(a.error());
     }
     const QStringList &pos = a.positional();
     const QString verb = pos.value(0);
-    static const QStringList verbs{u"add-console"_s, u"list"_s, u"enable"_s, u"disable"_s, u"delete"_s};
+    static const QStringList verbs{u"add-console"_s, u"list"_s, u"enable"_s, u"disable"_s, u"delete"_s, u"reset"_s};
     if (!verbs.contains(verb)) {
-        return usageError(u"accounts needs one of: add-console, list, enable, disable, delete"_s);
+        return usageError(u"accounts needs one of: add-console, list, enable, disable, delete, reset"_s);
     }
     const bool noTarget = verb == u"add-console"_s || verb == u"list"_s;
     if (noTarget ? pos.size() != 1 : pos.size() != 2) {
@@ -289,7 +340,16 @@ int accountsCommand(const QStringList &args)
     if (verb == u"delete"_s) {
         return reportResult(db->deleteAccount(target), u"Deleted account %1"_s.arg(target));
     }
+    if (verb == u"reset"_s) {
+        return reportResult(db->resetAccountState(target), u"Account %1: cooldowns and blocks cleared"_s.arg(target));
+    }
     const bool enable = verb == u"enable"_s;
+    if (enable) {
+        // Enabling is the user's "try it again": cooldowns and blocks are forgotten too.
+        if (auto reset = db->resetAccountState(target); !reset) {
+            return reportResult(reset, {});
+        }
+    }
     return reportResult(db->setAccountEnabled(target, enable),
                         u"Account %1 %2"_s.arg(target, enable ? u"enabled"_s : u"disabled"_s));
 }
@@ -395,16 +455,19 @@ QString usageText()
 Usage:
   relaydesk [--minimized] [serve options]   the window (headless serve when no display exists)
   relaydesk serve [--host IP] [--port N] [--workers N] [--max-body-mb N] [--data-dir DIR]
-  relaydesk keys create --name NAME          prints the new key once
+  relaydesk keys create --name NAME [--bind account:ID|group:NAME] [--owner]
+                                             prints the new key once
   relaydesk keys list
   relaydesk keys enable|disable|delete ID-OR-NAME
+  relaydesk keys bind ID-OR-NAME [--bind account:ID|group:NAME] [--owner]   (no --bind: the shared pool)
   relaydesk accounts add-console --name NAME [--base-url URL] [--priority 1-100]
                  [--user-agent UA] [--model-map JSON] [--proxy socks5://user@host:port]
-                 [--ca-file PEM] [--unschedulable]
+                 [--ca-file PEM] [--unschedulable] [--max-concurrency N] [--group NAME]
+                 [--dedicated] [--cooldowns '{"overloaded":60,"serverError":300,…}']
       The API key is read from standard input (or RELAYDESK_ACCOUNT_API_KEY); a proxy password,
       when the proxy URL names a user, from the next line (or RELAYDESK_PROXY_PASSWORD).
   relaydesk accounts list
-  relaydesk accounts enable|disable|delete ID-OR-NAME
+  relaydesk accounts enable|disable|delete|reset ID-OR-NAME   (enable and reset clear cooldowns and blocks)
   relaydesk status
   relaydesk --version | --help
 

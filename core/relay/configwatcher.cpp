@@ -72,11 +72,28 @@ void ConfigWatcher::reload(qint64 revision)
                       auth::KeyEntry{k.id, k.name, auth::logId(k.keyHash), k.enabled, k.createdAt.toMSecsSinceEpoch()});
     }
     snapshot->keys = std::move(index);
+    // On the first load, health saved by an earlier run comes back (unless the user reset the account since).
+    QHash<QString, store::AccountStateRow> saved;
+    if (m_revision < 0) {
+        if (auto rows = m_db->accountStates()) {
+            saved = std::move(*rows);
+        }
+        if (auto sticky = m_db->stickySessions()) {
+            emit stickyLoaded(*sticky);
+        }
+    }
     QHash<QString, std::shared_ptr<providers::AccountState>> states;
     for (const store::AccountRecord &record : std::as_const(*accounts)) {
         auto state = m_states.value(record.id);
         if (!state) {
             state = std::make_shared<providers::AccountState>();
+            const auto row = saved.constFind(record.id);
+            if (row != saved.cend() && row->epoch == record.stateEpoch) {
+                state->health.restore(*row);
+            }
+        }
+        if (state->health.syncEpoch(record.stateEpoch)) {
+            qCInfo(lcConfig) << "account" << record.id << "was reset: cooldowns and blocks cleared";
         }
         Result<providers::ConsoleAccount> account = providers::consoleAccountFromRecord(record, state);
         if (!account) {

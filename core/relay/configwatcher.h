@@ -32,6 +32,7 @@ public slots:
 signals:
     void snapshotLoaded(std::shared_ptr<const rd::relay::RelaySnapshot> snapshot); // keys + accounts, no sealer
     void usageSeeded(const QHash<QString, rd::store::UsageTotals> &totals);
+    void stickyLoaded(const QList<rd::store::StickyRow> &rows); // once, at the first load
     void storeHealthChanged(bool usable);
     void failed(const rd::Error &error);
 

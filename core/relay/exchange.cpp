@@ -5,15 +5,32 @@
 #include "core/relay/forwarding.h"
 #include "core/relay/relayworker.h"
 #include "core/relay/usagerecorder.h"
+#include "core/scheduling/stickymap.h"
 #include "core/util/logging.h"
 
 #include <QDateTime>
 
+#include <cmath>
 #include <utility>
 
 using namespace Qt::StringLiterals;
 
 namespace rd::relay {
+
+namespace {
+constexpr auto kFamily = "claude"; // the scheduler family of every account this relay serves today
+constexpr qsizetype kMaxHeldErrorBody = 1 << 20;
+
+bool isSuccess(int status)
+{
+    return status >= 200 && status < 300;
+}
+
+qint64 nowMs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+} // namespace
 
 Exchange::Exchange(RelayWorker *worker, http::ClientConnection *client, Plan plan)
     : QObject(worker)
@@ -21,7 +38,6 @@ Exchange::Exchange(RelayWorker *worker, http::ClientConnection *client, Plan pla
     , m_client(client)
     , m_plan(std::move(plan))
 {
-    m_plan.account->state->inFlight.fetch_add(1, std::memory_order_relaxed);
     m_worker->shared().activeExchanges.fetch_add(1, std::memory_order_relaxed);
     connect(client, &http::ClientConnection::closed, this, &Exchange::onClientClosed);
     connect(client, &http::ClientConnection::drained, this, &Exchange::onClientDrained);
@@ -32,35 +48,190 @@ Exchange::~Exchange()
     if (m_call) {
         std::exchange(m_call, nullptr)->abort(); // deleted mid-flight (worker shutdown): the sink must not dangle
     }
-    m_plan.account->state->inFlight.fetch_sub(1, std::memory_order_relaxed);
+    endAttempt();
     m_worker->shared().activeExchanges.fetch_sub(1, std::memory_order_relaxed);
 }
 
 void Exchange::start()
 {
-    m_call = m_worker->transport().start(std::move(m_plan.request), this);
+    attempt();
+}
+
+void Exchange::attempt()
+{
+    if (!m_client || !m_client->isOpen()) {
+        finish(true);
+        return;
+    }
+    RelayShared &shared = m_worker->shared();
+    scheduling::SelectionInput in;
+    in.model = m_plan.requestModel;
+    in.family = m_plan.modelFamily;
+    in.binding = m_plan.keyBinding;
+    in.keyIsOwner = m_plan.keyIsOwner;
+    in.exclude = m_tried;
+    in.nowMs = nowMs();
+    if (!m_plan.sessionKey.isEmpty() && m_attempts == 0) {
+        in.sticky = shared.sticky->lookup(QLatin1String(kFamily), m_plan.sessionKey);
+    }
+    const scheduling::Selection pick = scheduling::selectAccount(m_plan.snapshot->accounts, in);
+    if (pick.outcome != scheduling::SelectionOutcome::Selected) {
+        if (m_lastFailure) {
+            deliverLastFailure(); // no account left: the client gets what the last one said
+        } else {
+            answerNoAccount(pick);
+        }
+        finish(false);
+        return;
+    }
+    if (in.sticky && !pick.fromSticky) {
+        // The session's account cannot serve now: forget the binding; a success below re-binds.
+        shared.sticky->drop(QLatin1String(kFamily), m_plan.sessionKey);
+    }
+    m_account = pick.account;
+    m_holdsSlot = true;
+    m_tried.insert(m_account->id);
+    ++m_attempts;
+    scheduling::markUsed(*m_account);
+    m_status = 0;
+    m_headers.clear();
+    m_contentLength = -1;
+    m_held.clear();
+    m_stream = false;
+    m_scanner.reset();
+    if (startCall()) {
+        m_call = m_worker->transport().start(std::move(m_upstreamRequest), this);
+    }
+}
+
+bool Exchange::startCall()
+{
+    Result<http::UpstreamRequest> request = m_worker->buildUpstreamRequest(*m_account, m_plan);
+    if (!request) {
+        qCWarning(lcRelay) << "account" << m_account->id << "credentials unusable:" << request.error().detail;
+        endAttempt();
+        m_status = 500;
+        m_client->sendResponse(500,
+                               {},
+                               errorBody(m_plan.dialect,
+                                         ErrorKind::Internal,
+                                         u"The account's credentials could not be opened"_s,
+                                         m_client->requestId()),
+                               "application/json");
+        finish(false);
+        return false;
+    }
+    m_upstreamRequest = std::move(*request);
+    return true;
+}
+
+void Exchange::answerNoAccount(const scheduling::Selection &pick)
+{
+    using scheduling::SelectionOutcome;
+    const qint64 now = nowMs();
+    const qint64 waitSeconds
+        = pick.retryAtMs > now ? static_cast<qint64>(std::ceil(static_cast<double>(pick.retryAtMs - now) / 1000.0)) : 0;
+    ErrorKind kind = ErrorKind::ServiceUnavailable;
+    QString message;
+    http::HeaderList extra;
+    switch (pick.outcome) {
+    case SelectionOutcome::ModelNotServed:
+        kind = ErrorKind::ModelNotFound;
+        message = u"No account serves the model '%1'"_s.arg(QString::fromUtf8(m_plan.requestModel));
+        break;
+    case SelectionOutcome::AllBusy:
+        kind = ErrorKind::RateLimited;
+        message = u"Every account is at its concurrency limit; retry shortly"_s;
+        extra.append({"retry-after", "1"});
+        break;
+    case SelectionOutcome::AllUnavailable:
+    case SelectionOutcome::BoundUnavailable: {
+        const bool bound = pick.outcome == SelectionOutcome::BoundUnavailable;
+        const QString who = bound ? u"This key's dedicated account"_s : u"Every account"_s;
+        if (waitSeconds > 0) {
+            kind = ErrorKind::RateLimited;
+            message = u"%1 is cooling down; retry in %2 s (%3)"_s.arg(who).arg(waitSeconds).arg(pick.reason);
+            extra.append({"retry-after", QByteArray::number(waitSeconds)});
+        } else {
+            message = u"%1 is unavailable: %2"_s.arg(who, pick.reason.isEmpty() ? u"busy"_s : pick.reason);
+            if (bound && pick.reason.isEmpty()) {
+                kind = ErrorKind::RateLimited;
+                extra.append({"retry-after", "1"});
+            }
+        }
+        break;
+    }
+    case SelectionOutcome::NoAccounts:
+    case SelectionOutcome::Selected:
+        message = u"No upstream account is available for this key"_s;
+        break;
+    }
+    m_status = statusFor(kind);
+    m_client->sendResponse(m_status, extra, errorBody(m_plan.dialect, kind, message, m_client->requestId()), "application/json");
 }
 
 void Exchange::upstreamHeaders(int status, http::HeaderList &&headers, qint64 contentLength)
 {
     m_status = status;
-    m_stream = isEventStream(headers);
-    if (m_plan.recordUsage && status >= 200 && status < 300) {
-        m_scanner.emplace(m_stream ? usage::AnthropicUsageScanner::Mode::Sse
-                                   : usage::AnthropicUsageScanner::Mode::Json);
+    m_headers = std::move(headers);
+    m_contentLength = contentLength;
+    m_stream = isEventStream(m_headers);
+    if (isSuccess(status)) {
+        if (m_plan.recordUsage) {
+            m_scanner.emplace(m_stream ? usage::AnthropicUsageScanner::Mode::Sse
+                                       : usage::AnthropicUsageScanner::Mode::Json);
+        }
+        if (!m_stream) {
+            commit(); // a whole JSON answer: nothing more to decide
+        }
     }
+    // A stream waits for its first event; an error answer is held whole: either may still fail over.
+}
+
+void Exchange::commit()
+{
+    if (m_committed) {
+        return;
+    }
+    m_committed = true;
     if (!m_client) {
         return;
     }
     // A stream is re-framed as chunked; a body of known length keeps its Content-Length.
-    m_client->beginResponse(status, clientResponseHeaders(headers, m_stream), m_stream ? -1 : contentLength);
-    if (contentLength == 0) {
+    m_client->beginResponse(m_status, clientResponseHeaders(m_headers, m_stream), m_stream ? -1 : m_contentLength);
+    if (m_contentLength == 0) {
         m_firstByteMs = http::monotonicMs() - m_plan.receivedAtMs;
+    }
+    if (!m_held.isEmpty()) {
+        const QByteArray held = std::exchange(m_held, {});
+        upstreamBody(held);
     }
 }
 
 void Exchange::upstreamBody(QByteArrayView data)
 {
+    if (!m_committed) {
+        m_held.append(data);
+        if (isSuccess(m_status) && m_stream) {
+            const qsizetype end = m_held.indexOf("\n\n");
+            if (end < 0) {
+                return; // the first event is not complete yet
+            }
+            const scheduling::Verdict verdict = scheduling::judgeFirstStreamEvent(
+                QByteArrayView(m_held).first(end + 2), m_plan.requestModel, nowMs(), m_account->cooldowns);
+            if (verdict.failure != scheduling::FailureClass::None) {
+                judge(verdict);
+                m_lastFailure = LastFailure{false, ErrorCode::UpstreamProtocol, m_status, m_headers, m_held};
+                if (failOver(verdict)) {
+                    return;
+                }
+            }
+            commit();
+        } else if (m_held.size() > kMaxHeldErrorBody) {
+            commit(); // too large to be an error worth classifying: pass it on
+        }
+        return;
+    }
     if (m_scanner) {
         m_scanner->feed(data);
     }
@@ -75,7 +246,7 @@ void Exchange::upstreamBody(QByteArrayView data)
 
 void Exchange::upstreamBatchEnd()
 {
-    if (!m_client) {
+    if (!m_client || !m_committed) {
         return;
     }
     m_client->flush();
@@ -92,45 +263,133 @@ void Exchange::onClientDrained()
     }
 }
 
+bool Exchange::failOver(const scheduling::Verdict &verdict)
+{
+    const bool clientThere = m_client && m_client->isOpen();
+    if (!verdict.retryable || !clientThere || m_attempts >= m_worker->config().maxAttempts) {
+        return false;
+    }
+    if (m_call) {
+        std::exchange(m_call, nullptr)->abort();
+    }
+    endAttempt();
+    qCInfo(lcRelay).noquote() << "request" << QString::fromLatin1(m_client->requestId()) << "fails over from account"
+                              << m_account->id << "(" << verdict.reason << ")";
+    // From the event loop: this may run inside the transport's callbacks.
+    QMetaObject::invokeMethod(this, &Exchange::attempt, Qt::QueuedConnection);
+    return true;
+}
+
+void Exchange::judge(const scheduling::Verdict &verdict)
+{
+    if (verdict.failure == scheduling::FailureClass::None || !m_account) {
+        return;
+    }
+    const qint64 now = nowMs();
+    const bool changed = m_account->state->health.apply(verdict, now);
+    if (m_account->state->health.availability(now, m_plan.modelFamily) != scheduling::Availability::Available) {
+        m_worker->shared().sticky->dropAccount(m_account->id); // bindings follow the account's health
+    }
+    if (changed) {
+        qCWarning(lcRelay).noquote() << "account" << m_account->id << m_account->state->health.describe(now);
+        m_worker->shared().saveState(m_account->state->health.toRow(m_account->id, now));
+    }
+}
+
 void Exchange::upstreamFinished()
 {
     m_call = nullptr;
+    if (!m_committed) {
+        if (!isSuccess(m_status)) {
+            const scheduling::Verdict verdict = scheduling::judgeResponse(
+                m_status, m_headers, m_held, m_plan.requestModel, nowMs(), m_account->cooldowns);
+            judge(verdict);
+            m_lastFailure = LastFailure{false, ErrorCode::UpstreamUnavailable, m_status, m_headers, m_held};
+            if (failOver(verdict)) {
+                return;
+            }
+        }
+        commit();
+    }
     if (m_scanner) {
         m_scanner->finish();
+    }
+    if (isSuccess(m_status) && m_account) {
+        if (m_account->state->health.markSuccess()) {
+            m_worker->shared().saveState(m_account->state->health.toRow(m_account->id, nowMs()));
+        }
+        if (!m_plan.sessionKey.isEmpty()) {
+            m_worker->shared().sticky->bind(QLatin1String(kFamily), m_plan.sessionKey, m_account->id);
+        }
     }
     if (m_client) {
         m_client->endResponse();
     }
+    endAttempt();
     finish(false);
 }
 
 void Exchange::upstreamFailed(const Error &error)
 {
     m_call = nullptr;
-    const ErrorKind kind =
-        error.code == ErrorCode::UpstreamTimeout ? ErrorKind::UpstreamTimeout : ErrorKind::UpstreamUnreachable;
     qCWarning(lcUpstream).noquote() << "request" << QString::fromLatin1(m_client ? m_client->requestId() : QByteArray())
-                                    << "account" << m_plan.account->id << "failed:" << error.detail;
-    if (m_client) {
-        if (!m_client->responseStarted()) {
-            m_status = statusFor(kind);
-            const QString message = kind == ErrorKind::UpstreamTimeout ? u"The upstream API did not answer in time"_s
-                                                                       : u"The upstream API could not be reached"_s;
-            m_client->sendResponse(
-                m_status, {}, errorBody(m_plan.dialect, kind, message, m_client->requestId()), "application/json");
-        } else {
-            if (m_stream) {
-                // In-band error, then an abnormal end (no terminating chunk) so no client mistakes it for a clean end.
-                m_client->writeBody(streamErrorEvent(
-                    m_plan.dialect, ErrorKind::UpstreamUnreachable, u"The upstream connection broke mid-stream"_s));
-            }
-            m_client->abortResponse();
+                                    << "account" << m_account->id << "failed:" << error.detail;
+    if (!m_committed) {
+        const scheduling::Verdict verdict = scheduling::judgeTransportFailure(error.code, nowMs(), m_account->cooldowns);
+        judge(verdict);
+        m_lastFailure = LastFailure{true, error.code, 0, {}, {}};
+        if (failOver(verdict)) {
+            return;
         }
+        endAttempt();
+        deliverLastFailure();
+        finish(false);
+        return;
+    }
+    if (m_client) {
+        if (m_stream) {
+            // In-band error, then an abnormal end (no terminating chunk) so no client mistakes it for a clean end.
+            m_client->writeBody(streamErrorEvent(
+                m_plan.dialect, ErrorKind::UpstreamUnreachable, u"The upstream connection broke mid-stream"_s));
+        }
+        m_client->abortResponse();
     }
     if (m_scanner) {
         m_scanner->finish();
     }
+    endAttempt();
     finish(true);
+}
+
+void Exchange::deliverLastFailure()
+{
+    if (!m_client || !m_lastFailure) {
+        return;
+    }
+    const LastFailure &f = *m_lastFailure;
+    if (f.transport) {
+        const ErrorKind kind = f.code == ErrorCode::UpstreamTimeout ? ErrorKind::UpstreamTimeout
+                                                                     : ErrorKind::UpstreamUnreachable;
+        const QString message = kind == ErrorKind::UpstreamTimeout ? u"The upstream API did not answer in time"_s
+                                                                    : u"The upstream API could not be reached"_s;
+        m_status = statusFor(kind);
+        m_client->sendResponse(m_status, {}, errorBody(m_plan.dialect, kind, message, m_client->requestId()), "application/json");
+        return;
+    }
+    // The upstream's own answer, retry-after and all, as if there had been only this account.
+    m_status = f.status;
+    const bool stream = isEventStream(f.headers);
+    http::HeaderList headers = clientResponseHeaders(f.headers, stream);
+    headers.removeIf([](const http::Header &h) { return h.first.compare("content-type", Qt::CaseInsensitive) == 0; });
+    m_client->sendResponse(f.status, headers, f.body, http::headerValue(f.headers, "content-type"));
+}
+
+void Exchange::endAttempt()
+{
+    if (m_holdsSlot && m_account) {
+        m_account->state->releaseSlot();
+    }
+    m_holdsSlot = false;
 }
 
 void Exchange::onClientClosed()
@@ -144,6 +403,7 @@ void Exchange::onClientClosed()
     if (m_scanner) {
         m_scanner->finish();
     }
+    endAttempt();
     finish(true);
 }
 
@@ -158,14 +418,14 @@ void Exchange::finish(bool aborted)
         row.requestId = QString::fromLatin1(m_client ? m_client->requestId() : QByteArray());
         row.timestampMs = m_plan.receivedAtEpochMs;
         row.keyId = m_plan.keyId;
-        row.accountId = m_plan.account->id;
+        row.accountId = m_account ? m_account->id : QString();
         row.route = QString::fromLatin1(routeName(m_plan.route));
         row.status = m_status;
         row.stream = m_stream;
         row.aborted = aborted;
         row.firstByteMs = m_firstByteMs;
         row.totalMs = http::monotonicMs() - m_plan.receivedAtMs;
-        const usage::TokenUsage u = m_scanner ? m_scanner->result() : usage::TokenUsage();
+        const usage::TokenUsage u = m_scanner && m_committed ? m_scanner->result() : usage::TokenUsage();
         row.model = QString::fromUtf8(u.model.isEmpty() ? m_plan.requestModel : u.model);
         row.usageSeen = u.seen;
         row.inputTokens = u.inputTokens;
@@ -173,11 +433,12 @@ void Exchange::finish(bool aborted)
         row.cacheCreate5mTokens = u.cacheCreate5mTokens;
         row.cacheCreate1hTokens = u.cacheCreate1hTokens;
         row.cacheReadTokens = u.cacheReadTokens;
-        if (!u.seen && m_status >= 200 && m_status < 300 && !aborted) {
+        if (!u.seen && isSuccess(m_status) && !aborted) {
             qCWarning(lcUsage) << "no usage in the answer to request" << row.requestId << "; none recorded";
         }
         qCInfo(lcAccess).noquote() << row.requestId << "key" << QString::fromLatin1(m_plan.keyLogId) << "account"
-                                   << row.accountId << row.model << row.status << row.totalMs << "ms";
+                                   << row.accountId << row.model << row.status << row.totalMs << "ms"
+                                   << "attempts" << m_attempts;
         m_worker->shared().usage->record(std::move(row));
     }
     if (m_client) {

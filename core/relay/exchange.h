@@ -4,11 +4,16 @@
 #include "core/http/clientconnection.h"
 #include "core/http/upstreamtransport.h"
 #include "core/providers/console/consoleaccount.h"
+#include "core/relay/messagesrequest.h"
+#include "core/relay/relaysnapshot.h"
 #include "core/relay/routes.h"
+#include "core/scheduling/accountselector.h"
+#include "core/scheduling/upstreamverdict.h"
 #include "core/usage/usagescanner.h"
 
 #include <QObject>
 #include <QPointer>
+#include <QSet>
 
 #include <memory>
 #include <optional>
@@ -18,20 +23,29 @@ namespace rd::relay {
 class RelayWorker;
 
 // One relayed call: client request → upstream → client, streamed chunk by chunk, usage read on the side.
+// Until the first byte goes to the client it may fail over: an error answer, a dead upstream or a stream whose first
+// event is an error puts that account on cooldown and the request on the next candidate (PROTOCOLS.md §7.3).
 // Lives on its worker's thread and deletes itself when done (answered, failed or abandoned by the client).
 class Exchange : public QObject, public http::UpstreamSink
 {
     Q_OBJECT // findChildren<Exchange *>() needs the meta-object
-        public : struct Plan
+public:
+    struct Plan
     {
         Route route = Route::Messages;
         Dialect dialect = Dialect::Anthropic;
         QString keyId;
         QByteArray keyLogId;
+        QString keyBinding;
+        bool keyIsOwner = false;
         QByteArray requestModel;
+        QByteArray modelFamily;
+        std::optional<MessagesRequestInfo> bodyInfo; // model and where it sits in the body (for mapping)
+        QByteArray sessionKey; // sticky-session key; empty = none
         bool recordUsage = false;
-        std::shared_ptr<const providers::ConsoleAccount> account;
-        http::UpstreamRequest request;
+        QByteArray endpointPath; // "/v1/messages" …
+        http::HttpRequest request; // kept whole: every attempt sends the same request
+        std::shared_ptr<const RelaySnapshot> snapshot;
         qint64 receivedAtMs = 0; // monotonic, when the request was complete
         qint64 receivedAtEpochMs = 0;
     };
@@ -48,6 +62,14 @@ class Exchange : public QObject, public http::UpstreamSink
     void upstreamFailed(const Error &error) override;
 
 private:
+    void attempt();
+    void answerNoAccount(const scheduling::Selection &selection);
+    bool startCall(); // false: answered the client itself
+    void commit();    // the head (and what was held) goes to the client: no failover after this
+    bool failOver(const scheduling::Verdict &verdict); // true: another attempt was scheduled
+    void judge(const scheduling::Verdict &verdict);    // cooldowns, sticky drop, saved state
+    void endAttempt();                                 // releases the attempt's slot
+    void deliverLastFailure();
     void onClientClosed();
     void onClientDrained();
     void finish(bool aborted);
@@ -55,12 +77,30 @@ private:
     RelayWorker *m_worker;
     QPointer<http::ClientConnection> m_client;
     Plan m_plan;
+    std::shared_ptr<const providers::ConsoleAccount> m_account; // the current attempt's
+    bool m_holdsSlot = false;
+    QSet<QString> m_tried;
+    int m_attempts = 0;
     http::UpstreamCall *m_call = nullptr;
+    http::UpstreamRequest m_upstreamRequest; // built by startCall(), handed to the transport by attempt()
     std::optional<usage::AnthropicUsageScanner> m_scanner;
     int m_status = 0;
+    http::HeaderList m_headers;
+    qint64 m_contentLength = -1;
+    QByteArray m_held; // bytes held back while deciding whether to fail over
+    bool m_committed = false;
     bool m_stream = false;
     bool m_done = false;
     qint64 m_firstByteMs = -1;
+    struct LastFailure
+    {
+        bool transport = false;
+        ErrorCode code = ErrorCode::UpstreamConnect;
+        int status = 0;
+        http::HeaderList headers;
+        QByteArray body;
+    };
+    std::optional<LastFailure> m_lastFailure;
 };
 
 } // namespace rd::relay

@@ -18,6 +18,9 @@ struct RelayConfig
     int upstreamHeadersTimeoutMs = 600'000; // Claude Code allows 600 s (x-stainless-timeout)
     int upstreamIdleTimeoutMs = 600'000;
     int configPollMs = 500; // how often another process's changes (CLI) are looked for
+    int maxAttempts = 3;    // accounts tried per request before the client gets the last failure
+    qint64 stickyTtlMs = 3'600'000;
+    qint64 stickyRenewThresholdMs = 900'000;
 
     int effectiveWorkers() const;
 };

@@ -5,8 +5,11 @@
 #include "core/relay/configwatcher.h"
 #include "core/relay/relayworker.h"
 #include "core/relay/usagerecorder.h"
+#include "core/scheduling/stickymap.h"
 #include "core/store/storewriter.h"
 #include "core/util/logging.h"
+
+#include <QDateTime>
 
 using namespace Qt::StringLiterals;
 
@@ -24,6 +27,15 @@ RelayService::RelayService(RelayConfig config, store::StoreLocation location, QO
     m_shared->usage =
         std::make_shared<UsageRecorder>([writer](store::UsageRow &&row) { writer->enqueue(std::move(row)); });
     m_shared->version = QStringLiteral(RELAYDESK_VERSION);
+    m_shared->sticky = std::make_shared<scheduling::StickyMap>([] { return QDateTime::currentMSecsSinceEpoch(); },
+                                                               m_config.stickyTtlMs,
+                                                               m_config.stickyRenewThresholdMs);
+    m_shared->saveState = [writer](store::AccountStateRow row) {
+        writer->enqueueTask([row](store::Database &db) { return db.upsertAccountStates({row}); });
+    };
+    // Sticky bindings survive a restart: saved a few seconds after they change, and once more at shutdown.
+    m_stickyTimer.setInterval(5000);
+    connect(&m_stickyTimer, &QTimer::timeout, this, &RelayService::saveSticky);
 }
 
 RelayService::~RelayService()
@@ -62,6 +74,15 @@ void RelayService::start()
     connect(m_watcher, &ConfigWatcher::usageSeeded, this, [this](const QHash<QString, store::UsageTotals> &totals) {
         m_shared->usage->seed(totals);
     });
+    connect(m_watcher, &ConfigWatcher::stickyLoaded, this, [this](const QList<store::StickyRow> &rows) {
+        QList<scheduling::StickyMap::Entry> entries;
+        for (const store::StickyRow &r : rows) {
+            entries.append({r.family, r.sessionKey, r.accountId, r.expiresAtMs});
+        }
+        m_shared->sticky->restore(entries);
+        m_stickySaved = m_shared->sticky->changeCount();
+    });
+    m_stickyTimer.start();
     connect(m_watcher, &ConfigWatcher::storeHealthChanged, this, [this](bool usable) {
         m_shared->storeHealthy.store(usable);
     });
@@ -147,8 +168,24 @@ RelayStatus RelayService::status() const
     return s;
 }
 
+void RelayService::saveSticky()
+{
+    const qint64 changes = m_shared->sticky->changeCount();
+    if (changes == m_stickySaved || !m_writer) {
+        return;
+    }
+    m_stickySaved = changes;
+    m_shared->sticky->purgeExpired();
+    QList<store::StickyRow> rows;
+    for (const auto &e : m_shared->sticky->snapshot()) {
+        rows.append(store::StickyRow{e.family, e.sessionKey, e.accountId, e.expiresAtMs});
+    }
+    m_writer->enqueueTask([rows](store::Database &db) { return db.replaceStickySessions(rows); });
+}
+
 void RelayService::stopAll()
 {
+    m_stickyTimer.stop();
     // Each thread does its own shutdown step and then quits itself, so the step is never skipped.
     if (m_acceptThread.isRunning()) {
         auto *acceptor = static_cast<http::Acceptor *>(m_acceptor);
@@ -189,7 +226,8 @@ void RelayService::stopAll()
             Qt::QueuedConnection);
         m_configThread.wait();
     }
-    m_writer.reset(); // flushes queued usage rows
+    saveSticky();
+    m_writer.reset(); // flushes queued usage rows and state
 }
 
 } // namespace rd::relay

@@ -10,6 +10,7 @@
 #include <QList>
 #include <QObject>
 #include <QThread>
+#include <QTimer>
 
 #include <atomic>
 #include <memory>
@@ -64,6 +65,7 @@ private:
     void applySnapshot(std::shared_ptr<const RelaySnapshot> snapshot);
     void pushToWorkers();
     void stopAll();
+    void saveSticky();
 
     RelayConfig m_config;
     store::StoreLocation m_location;
@@ -79,6 +81,8 @@ private:
     QObject *m_acceptor = nullptr; // an http::Acceptor living on m_acceptThread
     QThread m_configThread;
     ConfigWatcher *m_watcher = nullptr;
+    QTimer m_stickyTimer;
+    qint64 m_stickySaved = 0;
     bool m_listening = false;
     QHostAddress m_address;
     quint16 m_port = 0;

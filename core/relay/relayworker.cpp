@@ -7,6 +7,8 @@
 #include "core/relay/messagesrequest.h"
 #include "core/relay/usagerecorder.h"
 #include "core/scheduling/accountselector.h"
+#include "core/scheduling/sessionkey.h"
+#include "core/scheduling/upstreamverdict.h"
 #include "core/util/logging.h"
 
 #include <QDateTime>
@@ -222,10 +224,8 @@ void RelayWorker::startExchange(http::ClientConnection *c,
                                 const RouteMatch &route,
                                 const auth::KeyEntry &key)
 {
-    const bool hasBody = route.route == Route::Messages || route.route == Route::CountTokens;
-    QByteArray model;
-    std::optional<MessagesRequestInfo> info;
-    if (hasBody) {
+    Exchange::Plan plan;
+    if (route.route == Route::Messages || route.route == Route::CountTokens) {
         const QByteArray encoding = request.header("content-encoding").trimmed().toLower();
         if (!encoding.isEmpty() && encoding != "identity") {
             answerError(c, route.dialect, ErrorKind::InvalidRequest, u"Compressed request bodies are not supported"_s);
@@ -239,97 +239,81 @@ void RelayWorker::startExchange(http::ClientConnection *c,
             answerError(c, route.dialect, ErrorKind::InvalidRequest, inspected.error().detail);
             return;
         }
-        info = std::move(*inspected);
-        model = info->model;
-    }
-    const scheduling::Selection pick = scheduling::selectAccount(m_snapshot->accounts, model);
-    if (pick.outcome == scheduling::SelectionOutcome::ModelNotServed) {
-        answerError(c,
-                    route.dialect,
-                    ErrorKind::ModelNotFound,
-                    u"No account serves the model '%1'"_s.arg(QString::fromUtf8(model)));
-        return;
-    }
-    if (pick.outcome == scheduling::SelectionOutcome::NoAccounts) {
-        answerError(c, route.dialect, ErrorKind::ServiceUnavailable, u"No upstream account is available"_s);
-        return;
-    }
-    if (info) {
-        const QByteArray upstreamModel = pick.account->mapModel(model);
-        if (upstreamModel != model && info->modelOffset >= 0) {
-            request.body = replaceModel(request.body, *info, upstreamModel); // the only rewrite
+        plan.requestModel = inspected->model;
+        plan.modelFamily = scheduling::modelFamily(inspected->model);
+        plan.bodyInfo = std::move(*inspected);
+        if (route.route == Route::Messages) {
+            plan.sessionKey = scheduling::anthropicSessionKey(request.body, request.headers);
         }
     }
-    QByteArray endpointPath;
     switch (route.route) {
     case Route::Messages:
-        endpointPath = "/v1/messages";
+        plan.endpointPath = "/v1/messages";
         break;
     case Route::CountTokens:
-        endpointPath = "/v1/messages/count_tokens";
+        plan.endpointPath = "/v1/messages/count_tokens";
         break;
     case Route::Models:
-        endpointPath = "/v1/models";
+        plan.endpointPath = "/v1/models";
         break;
     default:
-        endpointPath = "/v1/models/" + route.param;
+        plan.endpointPath = "/v1/models/" + route.param;
         break;
     }
-    Exchange::Plan plan;
-    plan.account = pick.account;
-    plan.requestModel = model;
     plan.recordUsage = route.route == Route::Messages; // count_tokens and models cost nothing upstream
     plan.route = route.route;
     plan.dialect = route.dialect;
     plan.keyId = key.id;
     plan.keyLogId = key.logId;
+    plan.keyBinding = key.binding;
+    plan.keyIsOwner = key.isOwner;
+    plan.snapshot = m_snapshot;
     plan.receivedAtMs = http::monotonicMs();
     plan.receivedAtEpochMs = QDateTime::currentMSecsSinceEpoch();
-    if (!prepareUpstream(c, route.dialect, std::move(request), endpointPath, plan)) {
-        return;
-    }
-    scheduling::markUsed(*plan.account);
+    plan.request = std::move(request);
     auto *exchange = new Exchange(this, c, std::move(plan));
     exchange->start();
 }
 
-bool RelayWorker::prepareUpstream(http::ClientConnection *c,
-                                  Dialect dialect,
-                                  http::HttpRequest &&request,
-                                  const QByteArray &endpointPath,
-                                  Exchange::Plan &plan)
+Result<http::UpstreamRequest> RelayWorker::buildUpstreamRequest(const providers::ConsoleAccount &account,
+                                                                const Exchange::Plan &plan) const
 {
     // Decrypt late, drop early: the plaintext lives only while the request head is built.
-    if (!m_snapshot->sealer) {
-        answerError(c, dialect, ErrorKind::ServiceUnavailable, u"Account credentials are locked"_s);
-        return false;
+    if (!plan.snapshot->sealer) {
+        return fail(ErrorCode::CryptoFailure, u"account credentials are locked"_s);
     }
-    const Result<SecretBytes> plain =
-        m_snapshot->sealer->unseal(plan.account->sealedCredentials, plan.account->id.toUtf8());
-    const Result<providers::ConsoleCredentials> creds =
-        plain ? providers::decodeCredentials(*plain) : tl::unexpected(plain.error());
+    const Result<SecretBytes> plain = plan.snapshot->sealer->unseal(account.sealedCredentials, account.id.toUtf8());
+    if (!plain) {
+        return tl::unexpected(plain.error());
+    }
+    const Result<providers::ConsoleCredentials> creds = providers::decodeCredentials(*plain);
     if (!creds) {
-        qCWarning(lcRelay) << "account" << plan.account->id << "credentials unusable:" << creds.error().detail;
-        answerError(c, dialect, ErrorKind::Internal, u"The account's credentials could not be opened"_s);
-        return false;
+        return tl::unexpected(creds.error());
     }
-    http::UpstreamRequest &up = plan.request;
-    up.endpoint = plan.account->endpoint;
+    const http::HttpRequest &request = plan.request;
+    http::UpstreamRequest up;
+    up.endpoint = account.endpoint;
     if (!creds->proxyPassword.isEmpty()) {
         up.endpoint.proxy.setPassword(QString::fromUtf8(creds->proxyPassword.expose()));
     }
     up.method = request.method;
-    up.target = plan.account->upstreamPath(endpointPath);
+    up.target = account.upstreamPath(plan.endpointPath);
     if (!request.query.isEmpty()) {
         up.target += '?' + request.query; // e.g. Claude Code's ?beta=true
     }
-    up.headers = upstreamRequestHeaders(request.headers, plan.account->userAgent);
+    up.headers = upstreamRequestHeaders(request.headers, account.userAgent);
     up.headers.append(providers::credentialHeader(creds->apiKey));
-    up.body = std::move(request.body);
+    up.body = request.body; // shared, not copied: another attempt may need it again
+    if (plan.bodyInfo) {
+        const QByteArray upstreamModel = account.mapModel(plan.requestModel);
+        if (upstreamModel != plan.requestModel && plan.bodyInfo->modelOffset >= 0) {
+            up.body = replaceModel(request.body, *plan.bodyInfo, upstreamModel); // the only rewrite
+        }
+    }
     up.connectTimeoutMs = m_config.upstreamConnectTimeoutMs;
     up.headersTimeoutMs = m_config.upstreamHeadersTimeoutMs;
     up.idleTimeoutMs = m_config.upstreamIdleTimeoutMs;
-    return true;
+    return up;
 }
 
 } // namespace rd::relay

@@ -12,7 +12,12 @@
 #include <QTimer>
 
 #include <atomic>
+#include <functional>
 #include <memory>
+
+namespace rd::scheduling {
+class StickyMap;
+}
 
 namespace rd::relay {
 
@@ -22,6 +27,8 @@ class UsageRecorder;
 struct RelayShared
 {
     std::shared_ptr<UsageRecorder> usage;
+    std::shared_ptr<scheduling::StickyMap> sticky;
+    std::function<void(store::AccountStateRow)> saveState; // to the store writer; any thread
     std::atomic<bool> storeHealthy{true};
     std::atomic<int> activeExchanges{0};
     QString version;
@@ -48,6 +55,9 @@ public:
     rejectMalformed(http::ClientConnection *connection, int status, const char *detail, QByteArrayView path) override;
 
     const RelayConfig &config() const { return m_config; }
+    // The upstream request for one attempt on `account`: credentials unsealed here, model mapped, headers filtered.
+    [[nodiscard]] Result<http::UpstreamRequest> buildUpstreamRequest(const providers::ConsoleAccount &account,
+                                                                     const Exchange::Plan &plan) const;
     http::UpstreamTransport &transport() { return *m_upstream; }
     RelayShared &shared() { return *m_shared; }
 
@@ -65,12 +75,6 @@ private:
                        http::HttpRequest &&request,
                        const RouteMatch &route,
                        const auth::KeyEntry &key);
-    // Unseals the account's credentials and fills plan.request; answers the client itself when that fails.
-    bool prepareUpstream(http::ClientConnection *c,
-                         Dialect dialect,
-                         http::HttpRequest &&request,
-                         const QByteArray &endpointPath,
-                         Exchange::Plan &plan);
 
     RelayConfig m_config;
     std::shared_ptr<RelayShared> m_shared;

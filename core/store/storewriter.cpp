@@ -33,6 +33,14 @@ public:
         return m_db->insertUsage(rows);
     }
 
+    [[nodiscard]] Result<void> runTask(const StoreWriter::Task &task)
+    {
+        if (auto opened = open(); !opened) {
+            return opened;
+        }
+        return task(*m_db);
+    }
+
     [[nodiscard]] Result<void> open()
     {
         if (m_db) {
@@ -118,6 +126,21 @@ void StoreWriter::enqueue(UsageRow row)
     }
 }
 
+void StoreWriter::enqueueTask(Task task)
+{
+    bool schedule = false;
+    {
+        const QMutexLocker lock(&m_mutex);
+        m_tasks.append(std::move(task));
+        ++m_enqueued;
+        schedule = !std::exchange(m_drainScheduled, true);
+    }
+    if (schedule) {
+        QMetaObject::invokeMethod(
+            m_worker, [this] { drain(); }, Qt::QueuedConnection);
+    }
+}
+
 void StoreWriter::flush()
 {
     Q_ASSERT_X(QThread::currentThread() != &m_thread, "StoreWriter::flush", "called on the writer thread");
@@ -138,26 +161,35 @@ void StoreWriter::drain()
     auto *worker = static_cast<WriterWorker *>(m_worker);
     for (;;) {
         QList<UsageRow> batch;
+        QList<Task> tasks;
         {
             const QMutexLocker lock(&m_mutex);
-            if (m_queue.isEmpty()) {
+            if (m_queue.isEmpty() && m_tasks.isEmpty()) {
                 m_drainScheduled = false;
                 return;
             }
             batch.swap(m_queue); // enqueue() keeps appending to a fresh list while we write
+            tasks.swap(m_tasks);
         }
         const int count = int(batch.size());
-        if (const Result<void> written = worker->write(batch); written) {
+        if (count == 0) {
+            // nothing to insert: only state tasks this round
+        } else if (const Result<void> written = worker->write(batch); written) {
             m_written += count;
             emit rowsWritten(count);
         } else {
             m_failed += count;
             qCWarning(lcStore) << "store writer dropped" << count << "usage rows:" << written.error().detail;
         }
+        for (const Task &task : std::as_const(tasks)) {
+            if (const Result<void> done = worker->runTask(task); !done) {
+                qCWarning(lcStore) << "store writer could not save state:" << done.error().detail;
+            }
+        }
         // After the counters and the signal, so a returning flush() sees both.
         {
             const QMutexLocker lock(&m_mutex);
-            m_processed += count;
+            m_processed += count + int(tasks.size());
         }
         m_progress.wakeAll();
     }

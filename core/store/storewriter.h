@@ -11,6 +11,7 @@
 #include <QWaitCondition>
 
 #include <atomic>
+#include <functional>
 
 namespace rd::store {
 
@@ -25,6 +26,8 @@ public:
 
     void start();               // starts the thread and opens the connection there
     void enqueue(UsageRow row); // any thread, never blocks on SQL
+    using Task = std::function<Result<void>(Database &)>;
+    void enqueueTask(Task task); // any thread: a small state write (account state, sticky sessions), run in order
     // Any thread but the writer's: blocks until every row enqueued before the call is committed (or counted as
     // failed). Only for shutdown and tests — never call it from the GUI thread while the app runs.
     void flush();
@@ -41,6 +44,7 @@ private:
     QObject *m_worker = nullptr; // lives on m_thread; owns the Database
     QMutex m_mutex;
     QList<UsageRow> m_queue;
+    QList<Task> m_tasks;
     bool m_drainScheduled = false;
     bool m_started = false;
     qint64 m_enqueued = 0;     // under m_mutex: rows ever enqueued

@@ -57,7 +57,13 @@ bool RelayHarness::start()
     return waitForRevision();
 }
 
-QByteArray RelayHarness::addKey(const QString &name, bool enabled)
+bool RelayHarness::restart()
+{
+    m_service.reset();
+    return start();
+}
+
+QByteArray RelayHarness::addKey(const QString &name, bool enabled, const QString &binding, bool isOwner)
 {
     const QByteArray key = auth::generateKey();
     store::ApiKeyRecord r;
@@ -66,6 +72,8 @@ QByteArray RelayHarness::addKey(const QString &name, bool enabled)
     r.keyHash = auth::hashKey(key);
     r.enabled = enabled;
     r.createdAt = QDateTime::currentDateTimeUtc();
+    r.binding = binding;
+    r.isOwner = isOwner;
     if (!m_db->insertKey(r)) {
         return {};
     }
@@ -86,6 +94,10 @@ QString RelayHarness::addAccount(const AccountOptions &o)
     r.caCertPem = o.caPem;
     r.schedulable = o.schedulable;
     r.enabled = true;
+    r.maxConcurrency = o.maxConcurrency;
+    r.groupName = o.groupName;
+    r.dedicated = o.dedicated;
+    r.cooldownOverrides = o.cooldownOverrides;
     r.createdAt = QDateTime::currentDateTimeUtc().addMSecs(m_counter);
     auto plain = providers::encodeCredentials(o.apiKey, o.proxyPassword);
     if (!plain) {

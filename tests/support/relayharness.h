@@ -25,6 +25,7 @@ public:
 
     relay::RelayConfig &config() { return m_config; } // adjust before start()
     bool start();                                     // waits (event loop) until listening and configured
+    bool restart(); // stops the relay (flushing usage and state) and starts a new one on the same store
     quint16 port() const { return m_port; }
     QString baseUrl() const; // "http://127.0.0.1:<port>"
     relay::RelayService *service() { return m_service.get(); }
@@ -33,7 +34,7 @@ public:
     const secrets::Sealer &sealer() const { return *m_sealer; }
 
     // Returns the plaintext key (cr_…).
-    QByteArray addKey(const QString &name, bool enabled = true);
+    QByteArray addKey(const QString &name, bool enabled = true, const QString &binding = {}, bool isOwner = false);
     struct AccountOptions
     {
         QString name = QStringLiteral("console");
@@ -46,6 +47,10 @@ public:
         QByteArray proxyPassword;
         QString caPem;
         bool schedulable = true;
+        int maxConcurrency = 0;
+        QString groupName;
+        bool dedicated = false;
+        QString cooldownOverrides;
     };
     QString addAccount(const AccountOptions &options); // returns the account id
     bool waitForRevision();                            // until the relay applied the store's current config revision

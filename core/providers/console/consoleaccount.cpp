@@ -6,9 +6,60 @@
 #include <QJsonObject>
 #include <QUrl>
 
+#include <algorithm>
+#include <iterator>
+
 using namespace Qt::StringLiterals;
 
 namespace rd::providers {
+
+bool AccountState::tryAcquireSlot(int limit)
+{
+    if (limit <= 0) {
+        inFlight.fetch_add(1, std::memory_order_acq_rel);
+        return true;
+    }
+    int current = inFlight.load(std::memory_order_acquire);
+    while (current < limit) {
+        if (inFlight.compare_exchange_weak(current, current + 1, std::memory_order_acq_rel)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+Result<scheduling::CooldownSettings> parseCooldownOverrides(const QString &json)
+{
+    scheduling::CooldownSettings s;
+    if (json.trimmed().isEmpty()) {
+        return s;
+    }
+    const QJsonDocument doc = QJsonDocument::fromJson(json.toUtf8());
+    if (!doc.isObject()) {
+        return fail(ErrorCode::InvalidArgument, u"cooldown overrides must be a JSON object of seconds"_s);
+    }
+    const QJsonObject o = doc.object();
+    const std::pair<const char *, int *> fields[] = {{"unauthorized", &s.unauthorized},
+                                                     {"forbidden", &s.forbidden},
+                                                     {"overloaded", &s.overloaded},
+                                                     {"serviceUnavailable", &s.serviceUnavailable},
+                                                     {"serverError", &s.serverError},
+                                                     {"timeout", &s.timeout},
+                                                     {"network", &s.network},
+                                                     {"rateLimitWithoutReset", &s.rateLimitWithoutReset},
+                                                     {"retryAfterCap", &s.retryAfterCap}};
+    for (auto it = o.begin(); it != o.end(); ++it) {
+        const auto *field = std::find_if(std::begin(fields), std::end(fields), [&](const auto &f) {
+            return it.key() == QLatin1String(f.first);
+        });
+        if (field == std::end(fields) || !it.value().isDouble() || it.value().toInt(-1) < 0) {
+            return fail(ErrorCode::InvalidArgument,
+                        u"unknown cooldown '%1' or not a number of seconds ≥ 0"_s.arg(it.key()));
+        }
+        *field->second = it.value().toInt();
+    }
+    return s;
+}
 
 bool ConsoleAccount::servesModel(const QByteArray &model) const
 {
@@ -147,6 +198,10 @@ Result<ConsoleAccount> consoleAccountFromRecord(const store::AccountRecord &reco
     if (!mapping) {
         return tl::unexpected(mapping.error());
     }
+    auto cooldowns = parseCooldownOverrides(record.cooldownOverrides);
+    if (!cooldowns) {
+        return tl::unexpected(cooldowns.error());
+    }
     ConsoleAccount a;
     a.id = record.id;
     a.name = record.name;
@@ -183,6 +238,12 @@ Result<ConsoleAccount> consoleAccountFromRecord(const store::AccountRecord &reco
     a.enabled = record.enabled;
     a.createdAtMs = record.createdAt.toMSecsSinceEpoch();
     a.sealedCredentials = record.sealedCredentials;
+    a.maxConcurrency = record.maxConcurrency;
+    a.groupName = record.groupName;
+    a.dedicated = record.dedicated;
+    a.sharedWithOthers = record.sharedWithOthers;
+    a.cooldowns = *cooldowns;
+    a.stateEpoch = record.stateEpoch;
     a.state = state ? std::move(state) : std::make_shared<AccountState>();
     return a;
 }

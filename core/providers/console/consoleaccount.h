@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/http/upstreamtransport.h"
+#include "core/scheduling/accounthealth.h"
 #include "core/secrets/secretbytes.h"
 #include "core/store/records.h"
 #include "core/util/result.h"
@@ -21,7 +22,12 @@ inline constexpr auto kClaudeConsoleType = "claude-console";
 struct AccountState
 {
     std::atomic<qint64> lastUsedMs{0}; // use sequence number; 0 = never used
-    std::atomic<int> inFlight{0};
+    std::atomic<int> inFlight{0};      // requests holding one of the account's slots
+    scheduling::AccountHealth health;
+
+    // Takes one concurrency slot unless `limit` (> 0) are taken; release with releaseSlot().
+    bool tryAcquireSlot(int limit);
+    void releaseSlot() { inFlight.fetch_sub(1, std::memory_order_acq_rel); }
 };
 
 // A Claude Console account ready for the hot path: parsed URL, mapping tables, sealed credentials.
@@ -40,6 +46,13 @@ struct ConsoleAccount
     bool enabled = true;
     qint64 createdAtMs = 0;
     QByteArray sealedCredentials;
+    int maxConcurrency = 0; // 0 = unlimited
+    QString groupName;      // non-empty: only for keys bound to this group
+    bool dedicated = false; // only for keys bound to this account
+    bool personal = false;  // a consumer subscription: only the owner's keys unless sharedWithOthers
+    bool sharedWithOthers = false;
+    scheduling::CooldownSettings cooldowns;
+    int stateEpoch = 0;
     std::shared_ptr<AccountState> state;
 
     bool isUsable() const { return enabled && schedulable; }
@@ -62,6 +75,8 @@ struct ConsoleCredentials
 // Validates a base URL (http/https, host present) and a proxy URL (http/socks5, no password inside).
 [[nodiscard]] Result<void> validateBaseUrl(const QString &url);
 [[nodiscard]] Result<void> validateProxyUrl(const QString &url);
+// Parses per-account cooldown overrides {"overloaded":30,…} (seconds; field names of CooldownSettings).
+[[nodiscard]] Result<scheduling::CooldownSettings> parseCooldownOverrides(const QString &json);
 // Parses a mapping JSON object text {"client":"upstream"}; empty text = no mapping.
 [[nodiscard]] Result<QHash<QByteArray, QByteArray>> parseModelMapping(const QString &json);
 
