@@ -19,7 +19,7 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-bool hasDisplay()
+[[maybe_unused]] bool hasDisplay()
 {
 #if defined(Q_OS_LINUX) || defined(Q_OS_FREEBSD)
     return !qEnvironmentVariableIsEmpty("DISPLAY") || !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")
