@@ -219,9 +219,7 @@ int accountsList(store::Database &db)
         if (row != states->cend() && row->epoch == r.stateEpoch) {
             health.restore(*row);
         }
-        QString state = !r.enabled       ? u"disabled"_s
-                        : !r.schedulable ? u"not schedulable"_s
-                                         : health.describe(now);
+        QString state = !r.enabled ? u"disabled"_s : !r.schedulable ? u"not schedulable"_s : health.describe(now);
         QStringList notes;
         if (!r.groupName.isEmpty()) {
             notes << u"group "_s + r.groupName;

@@ -30,6 +30,8 @@ struct KeyEntry
     QByteArray logId;
     bool enabled = true;
     qint64 createdAtMs = 0;
+    QString binding;      // "", "account:<id>" or "group:<name>"
+    bool isOwner = false; // may use personal subscription accounts
 };
 
 // Hash → key, immutable once built; workers hold it through a shared_ptr snapshot so no SQL is touched per request.

@@ -69,7 +69,13 @@ void ConfigWatcher::reload(qint64 revision)
     auto index = std::make_shared<auth::KeyIndex>();
     for (const store::ApiKeyRecord &k : std::as_const(*keys)) {
         index->insert(k.keyHash,
-                      auth::KeyEntry{k.id, k.name, auth::logId(k.keyHash), k.enabled, k.createdAt.toMSecsSinceEpoch()});
+                      auth::KeyEntry{k.id,
+                                     k.name,
+                                     auth::logId(k.keyHash),
+                                     k.enabled,
+                                     k.createdAt.toMSecsSinceEpoch(),
+                                     k.binding,
+                                     k.isOwner});
     }
     snapshot->keys = std::move(index);
     // On the first load, health saved by an earlier run comes back (unless the user reset the account since).

@@ -129,8 +129,8 @@ void Exchange::answerNoAccount(const scheduling::Selection &pick)
 {
     using scheduling::SelectionOutcome;
     const qint64 now = nowMs();
-    const qint64 waitSeconds
-        = pick.retryAtMs > now ? static_cast<qint64>(std::ceil(static_cast<double>(pick.retryAtMs - now) / 1000.0)) : 0;
+    const qint64 waitSeconds =
+        pick.retryAtMs > now ? static_cast<qint64>(std::ceil(static_cast<double>(pick.retryAtMs - now) / 1000.0)) : 0;
     ErrorKind kind = ErrorKind::ServiceUnavailable;
     QString message;
     http::HeaderList extra;
@@ -142,7 +142,7 @@ void Exchange::answerNoAccount(const scheduling::Selection &pick)
     case SelectionOutcome::AllBusy:
         kind = ErrorKind::RateLimited;
         message = u"Every account is at its concurrency limit; retry shortly"_s;
-        extra.append({"retry-after", "1"});
+        extra.append(http::Header{QByteArrayLiteral("retry-after"), QByteArrayLiteral("1")});
         break;
     case SelectionOutcome::AllUnavailable:
     case SelectionOutcome::BoundUnavailable: {
@@ -151,12 +151,12 @@ void Exchange::answerNoAccount(const scheduling::Selection &pick)
         if (waitSeconds > 0) {
             kind = ErrorKind::RateLimited;
             message = u"%1 is cooling down; retry in %2 s (%3)"_s.arg(who).arg(waitSeconds).arg(pick.reason);
-            extra.append({"retry-after", QByteArray::number(waitSeconds)});
+            extra.append(http::Header{QByteArrayLiteral("retry-after"), QByteArray::number(waitSeconds)});
         } else {
             message = u"%1 is unavailable: %2"_s.arg(who, pick.reason.isEmpty() ? u"busy"_s : pick.reason);
             if (bound && pick.reason.isEmpty()) {
                 kind = ErrorKind::RateLimited;
-                extra.append({"retry-after", "1"});
+                extra.append(http::Header{QByteArrayLiteral("retry-after"), QByteArrayLiteral("1")});
             }
         }
         break;
@@ -167,7 +167,8 @@ void Exchange::answerNoAccount(const scheduling::Selection &pick)
         break;
     }
     m_status = statusFor(kind);
-    m_client->sendResponse(m_status, extra, errorBody(m_plan.dialect, kind, message, m_client->requestId()), "application/json");
+    m_client->sendResponse(
+        m_status, extra, errorBody(m_plan.dialect, kind, message, m_client->requestId()), "application/json");
 }
 
 void Exchange::upstreamHeaders(int status, http::HeaderList &&headers, qint64 contentLength)
@@ -335,7 +336,8 @@ void Exchange::upstreamFailed(const Error &error)
     qCWarning(lcUpstream).noquote() << "request" << QString::fromLatin1(m_client ? m_client->requestId() : QByteArray())
                                     << "account" << m_account->id << "failed:" << error.detail;
     if (!m_committed) {
-        const scheduling::Verdict verdict = scheduling::judgeTransportFailure(error.code, nowMs(), m_account->cooldowns);
+        const scheduling::Verdict verdict =
+            scheduling::judgeTransportFailure(error.code, nowMs(), m_account->cooldowns);
         judge(verdict);
         m_lastFailure = LastFailure{true, error.code, 0, {}, {}};
         if (failOver(verdict)) {
@@ -368,12 +370,13 @@ void Exchange::deliverLastFailure()
     }
     const LastFailure &f = *m_lastFailure;
     if (f.transport) {
-        const ErrorKind kind = f.code == ErrorCode::UpstreamTimeout ? ErrorKind::UpstreamTimeout
-                                                                     : ErrorKind::UpstreamUnreachable;
+        const ErrorKind kind =
+            f.code == ErrorCode::UpstreamTimeout ? ErrorKind::UpstreamTimeout : ErrorKind::UpstreamUnreachable;
         const QString message = kind == ErrorKind::UpstreamTimeout ? u"The upstream API did not answer in time"_s
-                                                                    : u"The upstream API could not be reached"_s;
+                                                                   : u"The upstream API could not be reached"_s;
         m_status = statusFor(kind);
-        m_client->sendResponse(m_status, {}, errorBody(m_plan.dialect, kind, message, m_client->requestId()), "application/json");
+        m_client->sendResponse(
+            m_status, {}, errorBody(m_plan.dialect, kind, message, m_client->requestId()), "application/json");
         return;
     }
     // The upstream's own answer, retry-after and all, as if there had been only this account.

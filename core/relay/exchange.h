@@ -29,8 +29,7 @@ class RelayWorker;
 class Exchange : public QObject, public http::UpstreamSink
 {
     Q_OBJECT // findChildren<Exchange *>() needs the meta-object
-public:
-    struct Plan
+        public : struct Plan
     {
         Route route = Route::Messages;
         Dialect dialect = Dialect::Anthropic;
@@ -41,9 +40,9 @@ public:
         QByteArray requestModel;
         QByteArray modelFamily;
         std::optional<MessagesRequestInfo> bodyInfo; // model and where it sits in the body (for mapping)
-        QByteArray sessionKey; // sticky-session key; empty = none
+        QByteArray sessionKey;                       // sticky-session key; empty = none
         bool recordUsage = false;
-        QByteArray endpointPath; // "/v1/messages" …
+        QByteArray endpointPath;   // "/v1/messages" …
         http::HttpRequest request; // kept whole: every attempt sends the same request
         std::shared_ptr<const RelaySnapshot> snapshot;
         qint64 receivedAtMs = 0; // monotonic, when the request was complete

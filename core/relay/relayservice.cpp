@@ -27,9 +27,8 @@ RelayService::RelayService(RelayConfig config, store::StoreLocation location, QO
     m_shared->usage =
         std::make_shared<UsageRecorder>([writer](store::UsageRow &&row) { writer->enqueue(std::move(row)); });
     m_shared->version = QStringLiteral(RELAYDESK_VERSION);
-    m_shared->sticky = std::make_shared<scheduling::StickyMap>([] { return QDateTime::currentMSecsSinceEpoch(); },
-                                                               m_config.stickyTtlMs,
-                                                               m_config.stickyRenewThresholdMs);
+    m_shared->sticky = std::make_shared<scheduling::StickyMap>(
+        [] { return QDateTime::currentMSecsSinceEpoch(); }, m_config.stickyTtlMs, m_config.stickyRenewThresholdMs);
     m_shared->saveState = [writer](store::AccountStateRow row) {
         writer->enqueueTask([row](store::Database &db) { return db.upsertAccountStates({row}); });
     };

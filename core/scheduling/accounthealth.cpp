@@ -135,8 +135,8 @@ store::AccountStateRow AccountHealth::toRow(const QString &accountId, qint64 now
     for (auto it = m_familyUntilMs.cbegin(); it != m_familyUntilMs.cend(); ++it) {
         families.insert(QString::fromLatin1(it.key()), it.value());
     }
-    row.familyCooldowns = families.isEmpty() ? QString()
-                                             : QString::fromUtf8(QJsonDocument(families).toJson(QJsonDocument::Compact));
+    row.familyCooldowns =
+        families.isEmpty() ? QString() : QString::fromUtf8(QJsonDocument(families).toJson(QJsonDocument::Compact));
     row.blocked = m_blocked;
     row.needsSignIn = m_needsSignIn;
     row.epoch = m_epoch;

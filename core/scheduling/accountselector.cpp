@@ -92,7 +92,8 @@ Selection selectAccount(const QList<AccountPtr> &accounts, const SelectionInput 
                < std::tuple(y->priority, y->state->lastUsedMs.load(std::memory_order_relaxed), y->createdAtMs);
     });
     if (in.sticky) {
-        const auto it = std::find_if(ready.begin(), ready.end(), [&](const AccountPtr &a) { return a->id == *in.sticky; });
+        const auto it =
+            std::find_if(ready.begin(), ready.end(), [&](const AccountPtr &a) { return a->id == *in.sticky; });
         if (it != ready.end()) {
             std::rotate(ready.begin(), it, it + 1);
             out.fromSticky = true;

@@ -25,10 +25,10 @@ enum class SelectionOutcome
 struct SelectionInput
 {
     QByteArray model;
-    QByteArray family;            // model family for per-family cooldowns ("opus", …)
-    QString binding;              // the key's: "", "account:<id>" or "group:<name>"
-    bool keyIsOwner = false;      // personal subscriptions serve only the owner's keys unless shared
-    QSet<QString> exclude;        // accounts already tried for this request
+    QByteArray family;             // model family for per-family cooldowns ("opus", …)
+    QString binding;               // the key's: "", "account:<id>" or "group:<name>"
+    bool keyIsOwner = false;       // personal subscriptions serve only the owner's keys unless shared
+    QSet<QString> exclude;         // accounts already tried for this request
     std::optional<QString> sticky; // the session's account, preferred while it is usable
     qint64 nowMs = 0;
 };

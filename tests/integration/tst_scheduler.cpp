@@ -21,8 +21,10 @@ QByteArray body(const QByteArray &session = {}, bool stream = false)
 {
     QByteArray metadata;
     if (!session.isEmpty()) {
-        const QByteArray userId = "{\\\"device_id\\\":\\\"" + QByteArray(64, 'a') + "\\\",\\\"account_uuid\\\":\\\"\\\","
-                                  "\\\"session_id\\\":\\\"" + session + "\\\"}";
+        const QByteArray userId = "{\\\"device_id\\\":\\\"" + QByteArray(64, 'a')
+                                  + "\\\",\\\"account_uuid\\\":\\\"\\\","
+                                    "\\\"session_id\\\":\\\""
+                                  + session + "\\\"}";
         metadata = ",\"metadata\":{\"user_id\":\"" + userId + "\"}";
     }
     return "{\"model\":\"claude-sonnet-4-5-20250929\",\"max_tokens\":16" + QByteArray(stream ? ",\"stream\":true" : "")
@@ -120,19 +122,23 @@ private slots:
         addAccounts(2);
         QVERIFY(m_relay->start());
         const qint64 reset = QDateTime::currentSecsSinceEpoch() + 3600;
-        m_mocks[0]->enqueue(MockUpstream::error(429,
-                                                "rate_limit_error",
-                                                "This request would exceed your account's rate limit.",
-                                                {{"anthropic-ratelimit-unified-reset", QByteArray::number(reset)},
-                                                 {"anthropic-ratelimit-unified-representative-claim", "seven_day_sonnet"}}));
+        m_mocks[0]->enqueue(
+            MockUpstream::error(429,
+                                "rate_limit_error",
+                                "This request would exceed your account's rate limit.",
+                                {{"anthropic-ratelimit-unified-reset", QByteArray::number(reset)},
+                                 {"anthropic-ratelimit-unified-representative-claim", "seven_day_sonnet"}}));
         QCOMPARE(post(body()).status, 200);
         m_relay->flushUsage();
         QTRY_VERIFY(m_relay->db().accountStates()->contains(m_ids[0]));
         const auto row = m_relay->db().accountStates()->value(m_ids[0]);
-        QCOMPARE(row.cooldownUntilMs, qint64(0)); // the account as a whole stays usable …
+        QCOMPARE(row.cooldownUntilMs, qint64(0));                             // the account as a whole stays usable …
         QVERIFY(row.familyCooldowns.contains(QString::number(reset * 1000))); // … sonnet waits for the reset
         // An opus request may still use A.
-        const QByteArray opus = QByteArray(body()).replace("claude-sonnet-4-5-20250929", "claude-opus-4-1-20250805");
+        // (another conversation: the first one is now bound to B by its first message)
+        const QByteArray opus = QByteArray(body())
+                                    .replace("claude-sonnet-4-5-20250929", "claude-opus-4-1-20250805")
+                                    .replace("\"hi\"", "\"a different conversation\"");
         QCOMPARE(post(opus).status, 200);
         QCOMPARE(requestsTo(0), 2);
     }

@@ -49,9 +49,8 @@ Result<scheduling::CooldownSettings> parseCooldownOverrides(const QString &json)
                                                      {"rateLimitWithoutReset", &s.rateLimitWithoutReset},
                                                      {"retryAfterCap", &s.retryAfterCap}};
     for (auto it = o.begin(); it != o.end(); ++it) {
-        const auto *field = std::find_if(std::begin(fields), std::end(fields), [&](const auto &f) {
-            return it.key() == QLatin1String(f.first);
-        });
+        const auto *field = std::find_if(
+            std::begin(fields), std::end(fields), [&](const auto &f) { return it.key() == QLatin1String(f.first); });
         if (field == std::end(fields) || !it.value().isDouble() || it.value().toInt(-1) < 0) {
             return fail(ErrorCode::InvalidArgument,
                         u"unknown cooldown '%1' or not a number of seconds ≥ 0"_s.arg(it.key()));

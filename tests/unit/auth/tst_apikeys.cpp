@@ -118,8 +118,8 @@ private slots:
     {
         rd::auth::KeyIndex index;
         const QByteArray hash = rd::auth::hashKey("cr_0123456789");
-        index.insert(hash, rd::auth::KeyEntry{u"key_1"_s, u"laptop"_s, rd::auth::logId(hash), true, 42});
-        index.insert(rd::auth::hashKey("cr_other"), rd::auth::KeyEntry{u"key_2"_s, u"ci"_s, {}, false, 0});
+        index.insert(hash, rd::auth::KeyEntry{u"key_1"_s, u"laptop"_s, rd::auth::logId(hash), true, 42, {}, false});
+        index.insert(rd::auth::hashKey("cr_other"), rd::auth::KeyEntry{u"key_2"_s, u"ci"_s, {}, false, 0, {}, false});
         QCOMPARE(index.size(), 2);
         const rd::auth::KeyEntry *found = index.find(hash);
         QVERIFY(found);
