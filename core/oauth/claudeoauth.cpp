@@ -37,14 +37,6 @@ constexpr qsizetype kMaxServerText = 200;   // of the server's error text kept i
 constexpr qsizetype kMinSetupTokenBody = 20;
 constexpr QByteArrayView kSetupTokenPrefix = "sk-ant-oat01-";
 
-void wipe(QByteArray &bytes) noexcept
-{
-    if (!bytes.isEmpty() && bytes.isDetached()) {
-        OPENSSL_cleanse(bytes.data(), static_cast<size_t>(bytes.size()));
-    }
-    bytes = QByteArray();
-}
-
 QByteArray base64Url(const QByteArray &bytes)
 {
     return bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
@@ -66,7 +58,7 @@ QByteArray randomBase64Url()
     QByteArray bytes(reinterpret_cast<const char *>(raw.data()), kRandomBytes);
     OPENSSL_cleanse(raw.data(), raw.size());
     QByteArray encoded = base64Url(bytes);
-    wipe(bytes);
+    wipeBytes(bytes);
     return encoded;
 }
 
@@ -92,7 +84,7 @@ QString scrubbed(const QString &text, const std::vector<SecretBytes> &secrets)
         }
     }
     QString out = QString::fromUtf8(bytes);
-    wipe(bytes);
+    wipeBytes(bytes);
     static const QRegularExpression tokenShaped(u"sk-ant-[A-Za-z0-9_-]*|[A-Za-z0-9_-]{32,}"_s);
     static const QRegularExpression control(u"[\\x00-\\x1f\\x7f]+"_s);
     out.replace(tokenShaped, u"<redacted>"_s).replace(control, u" "_s);
@@ -176,7 +168,7 @@ void TokenCall::onFinished()
     QByteArray body = reply->readAll();
     Result<TokenSet> result = (status.toInt() >= 200 && status.toInt() < 300) ? tokensFrom(status.toInt(), body)
                                                                               : httpFailure(status.toInt(), body);
-    wipe(body);
+    wipeBytes(body);
     finish(std::move(result));
 }
 
@@ -444,7 +436,7 @@ void ClaudeTokenClient::post(
     Q_ASSERT(QThread::currentThread() == thread());
     const QUrl url(m_endpoints.tokenUrl, QUrl::StrictMode);
     if (!url.isValid() || url.host().isEmpty() || (url.scheme() != u"https" && url.scheme() != u"http")) {
-        wipe(body);
+        wipeBytes(body);
         failLater(Error{ErrorCode::InvalidConfig, u"unusable Claude token URL (scheme '%1')"_s.arg(url.scheme())},
                   std::move(done));
         return;
@@ -457,7 +449,7 @@ void ClaudeTokenClient::post(
     request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
     auto *call = new TokenCall(this, std::move(secrets), isRefresh, m_now, std::move(done));
     call->start(request, body, proxy);
-    wipe(body); // QNAM holds its own copy until the request is sent
+    wipeBytes(body); // QNAM holds its own copy until the request is sent
 }
 
 void ClaudeTokenClient::failLater(Error error, Callback done)

@@ -63,8 +63,9 @@ struct TokenSet
     QString organizationUuid;
 };
 
-// Client of the Claude token endpoint: JSON POSTs (§5.1) through the account's proxy. Control plane only (QNAM, one
-// manager per call carrying that call's proxy). Lives on the thread that created it; each call reports exactly once
+// Client of the Claude token endpoint: JSON POSTs (§5.1) through the account's proxy (QNetworkProxy::NoProxy for a
+// direct connection; a default-constructed proxy means the application proxy). Control plane only (QNAM, one manager
+// per call carrying that call's proxy). Lives on the thread that created it; each call reports exactly once
 // through its callback, from that thread's event loop (never from inside the call). Deleting the client abandons the
 // calls in flight without a report.
 // Errors: 400 invalid_grant or 401 → ReauthorizationRequired; no connection → UpstreamConnect; no answer within the

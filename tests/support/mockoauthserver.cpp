@@ -2,6 +2,7 @@
 #include "tests/support/mockoauthserver.h"
 
 #include "core/http/requestparser.h"
+#include "core/oauth/claudeoauth.h"
 
 #include <QCryptographicHash>
 #include <QHostAddress>
@@ -17,10 +18,10 @@ namespace rd::test {
 
 namespace {
 
-constexpr const char *kDefaultClientId = "9d1c250a-e61b-44d9-88ed-5944d1962f5e";
-constexpr const char *kDefaultRedirectUri = "https://platform.claude.com/oauth/code/callback";
-constexpr const char *kDefaultScope =
-    "org:create_api_key user:profile user:inference user:sessions:claude_code user:mcp_servers user:file_upload";
+QByteArray defaultScope()
+{
+    return rd::oauth::ClaudeOAuthEndpoints::defaults().scopes.toLatin1();
+}
 
 QByteArray errorBody(const char *error, const char *description)
 {
@@ -121,8 +122,8 @@ void MockOAuthServer::Connection::onDisconnected()
 
 MockOAuthServer::MockOAuthServer(QObject *parent)
     : QObject(parent)
-    , m_clientId(kDefaultClientId)
-    , m_redirectUri(kDefaultRedirectUri)
+    , m_clientId(rd::oauth::ClaudeOAuthEndpoints::defaults().clientId.toLatin1())
+    , m_redirectUri(rd::oauth::ClaudeOAuthEndpoints::defaults().redirectUri.toLatin1())
 {}
 
 MockOAuthServer::~MockOAuthServer()
@@ -163,13 +164,13 @@ void MockOAuthServer::setClient(const QByteArray &clientId, const QByteArray &re
 
 void MockOAuthServer::expectChallenge(const QByteArray &code, const QByteArray &challenge, const QByteArray &scope)
 {
-    m_codes.insert(code, PendingCode{challenge, scope.isEmpty() ? QByteArray(kDefaultScope) : scope});
+    m_codes.insert(code, PendingCode{challenge, scope.isEmpty() ? defaultScope() : scope});
 }
 
 QByteArray MockOAuthServer::issueRefreshToken()
 {
     const QByteArray token = "sk-ant-ort01-mock-" + QByteArray::number(++m_issued);
-    m_refreshTokens.insert(token, kDefaultScope);
+    m_refreshTokens.insert(token, defaultScope());
     return token;
 }
 

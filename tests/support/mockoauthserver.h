@@ -32,7 +32,7 @@ public:
     quint16 port() const;
     QString tokenUrl() const; // "http://127.0.0.1:<port>/v1/oauth/token"
 
-    // What the exchange must carry (defaults: PROTOCOLS §5.1).
+    // What every request must carry (defaults: ClaudeOAuthEndpoints::defaults()).
     void setClient(const QByteArray &clientId, const QByteArray &redirectUri);
     // Registers an authorization code as the authorize step would, with the PKCE challenge it was issued for.
     void expectChallenge(const QByteArray &code, const QByteArray &challenge, const QByteArray &scope = {});
