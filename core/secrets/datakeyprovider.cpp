@@ -12,8 +12,6 @@
 #include <QTimer>
 #include <qt6keychain/keychain.h>
 
-#include <openssl/crypto.h>
-
 #include <memory>
 #include <utility>
 
@@ -30,15 +28,6 @@ constexpr QFileDevice::Permissions kGroupOrOther = QFileDevice::ReadGroup | QFil
                                                    | QFileDevice::WriteOther | QFileDevice::ExeOther;
 constexpr qint64 kMaxKeyFileBytes = 4096; // one base64 line; anything longer is not a key file
 
-// Wipes the whole allocation (decoding shrinks in place, so key material can sit past size()).
-void wipe(QByteArray &array) noexcept
-{
-    if (array.capacity() > 0 && array.isDetached()) {
-        OPENSSL_cleanse(array.data(), static_cast<size_t>(array.capacity()));
-    }
-    array = QByteArray();
-}
-
 // Standard base64 of exactly 32 bytes, surrounding whitespace allowed.
 std::optional<SecretBytes> decodeKey(QByteArrayView encoded)
 {
@@ -46,7 +35,7 @@ std::optional<SecretBytes> decodeKey(QByteArrayView encoded)
     QByteArray::FromBase64Result result = QByteArray::fromBase64Encoding(
         std::move(text), QByteArray::Base64Encoding | QByteArray::AbortOnBase64DecodingErrors);
     if (!result || result.decoded.size() != Sealer::kKeyBytes) {
-        wipe(result.decoded);
+        wipeBytes(result.decoded);
         return std::nullopt;
     }
     return SecretBytes(std::move(result.decoded));
@@ -56,7 +45,7 @@ QByteArray encodeKey(const SecretBytes &key)
 {
     QByteArray raw = key.expose().toByteArray();
     QByteArray text = raw.toBase64();
-    wipe(raw);
+    wipeBytes(raw);
     text.append('\n');
     return text;
 }
@@ -79,7 +68,7 @@ Result<SecretBytes> readKeyFile(const QString &path)
     }
     QByteArray text = file.read(kMaxKeyFileBytes);
     std::optional<SecretBytes> key = decodeKey(text);
-    wipe(text);
+    wipeBytes(text);
     if (!key) {
         return fail(ErrorCode::InvalidConfig,
                     u"data key file %1 does not hold the base64 encoding of 32 bytes"_s.arg(path));
@@ -124,7 +113,7 @@ Result<void> writeKeyFile(const QString &path, const SecretBytes &key)
     }
     QByteArray text = encodeKey(key);
     const bool written = file.write(text) == text.size();
-    wipe(text);
+    wipeBytes(text);
     if (!written || !file.commit()) {
         file.cancelWriting();
         return fail(ErrorCode::InvalidConfig, u"cannot write data key file %1: %2"_s.arg(path, file.errorString()));
@@ -237,7 +226,7 @@ Result<DataKey> KeyOperation::keyFromEnvironment() const
     const QString name = QString::fromLatin1(m_options.envVarName);
     QByteArray text = qgetenv(m_options.envVarName.constData());
     std::optional<SecretBytes> key = decodeKey(text);
-    wipe(text);
+    wipeBytes(text);
     if (!key) {
         return fail(ErrorCode::InvalidConfig,
                     u"environment variable %1 must hold the standard base64 encoding of exactly 32 bytes"_s.arg(name));

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/secrets/sealer.h"
 
-#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
@@ -42,14 +41,6 @@ unsigned char *bytes(QByteArray &array)
 bool fitsInt(QByteArrayView view)
 {
     return view.size() <= INT_MAX - kOverhead;
-}
-
-void cleanse(QByteArray &array) noexcept
-{
-    if (!array.isEmpty()) {
-        OPENSSL_cleanse(array.data(), static_cast<size_t>(array.size()));
-    }
-    array.clear();
 }
 
 } // namespace
@@ -144,7 +135,7 @@ Result<SecretBytes> Sealer::unseal(QByteArrayView sealed, QByteArrayView aad) co
         total += len;
     }
     if (!ok || total != plain.size()) {
-        cleanse(plain);
+        wipeBytes(plain);
         return fail(ErrorCode::CryptoFailure,
                     u"unsealing failed: wrong data key, wrong record or tampered data (authentication failed)"_s);
     }
@@ -155,7 +146,7 @@ SecretBytes Sealer::generateKey()
 {
     QByteArray key(kKeyBytes, Qt::Uninitialized);
     if (RAND_bytes(bytes(key), kKeyBytes) != 1) {
-        cleanse(key);
+        wipeBytes(key);
         return {}; // callers check the size; an empty key can seal nothing
     }
     return SecretBytes(std::move(key));

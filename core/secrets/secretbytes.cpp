@@ -42,4 +42,12 @@ bool SecretBytes::equals(QByteArrayView other) const noexcept
            && CRYPTO_memcmp(other.data(), m_data.constData(), static_cast<size_t>(m_data.size())) == 0;
 }
 
+void wipeBytes(QByteArray &bytes) noexcept
+{
+    if (bytes.capacity() > 0 && bytes.isDetached()) {
+        OPENSSL_cleanse(bytes.data(), static_cast<size_t>(bytes.capacity()));
+    }
+    bytes = QByteArray();
+}
+
 } // namespace rd

@@ -39,4 +39,8 @@ private:
     QByteArray m_data;
 };
 
+// Wipes a plain QByteArray that held secret bytes (its whole allocation: decoding shrinks in place, so secret bytes
+// can sit past size()), then empties it. A shared array is only released: its bytes belong to another instance too.
+void wipeBytes(QByteArray &bytes) noexcept;
+
 } // namespace rd

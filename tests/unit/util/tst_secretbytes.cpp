@@ -34,6 +34,19 @@ private slots:
         b.wipe();
         QVERIFY(b.isEmpty());
     }
+    void wipeBytesClearsOwnedBytesAndSparesSharedOnes()
+    {
+        QByteArray owned = "secret-value"_ba;
+        owned.detach();
+        rd::wipeBytes(owned);
+        QVERIFY(owned.isEmpty());
+
+        const QByteArray keep = QByteArray("secret-value", 12);
+        QByteArray shared = keep;
+        rd::wipeBytes(shared); // shared with `keep`: only released
+        QVERIFY(shared.isEmpty());
+        QCOMPARE(keep, "secret-value"_ba);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestSecretBytes)
