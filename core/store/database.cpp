@@ -165,6 +165,8 @@ AccountRecord accountFromQuery(const QSqlQuery &query)
     account.sharedWithOthers = query.value(16).toBool();
     account.cooldownOverrides = query.value(17).toString();
     account.stateEpoch = query.value(18).toInt();
+    account.tokenExpiresAtMs = query.value(19).toLongLong();
+    account.subscriptionPlan = query.value(20).toString();
     return account;
 }
 
@@ -427,7 +429,8 @@ Result<QList<AccountRecord>> Database::listAccounts()
             u"list accounts"_s,
             u"SELECT id, type, name, base_url, sealed_credentials, user_agent, model_mapping, priority, "
             "schedulable, enabled, proxy_url, ca_cert_pem, created_at, max_concurrency, group_name, dedicated, "
-            "shared_with_others, cooldown_overrides, state_epoch FROM accounts ORDER BY priority, name"_s);
+            "shared_with_others, cooldown_overrides, state_epoch, token_expires_at, subscription_plan FROM accounts "
+            "ORDER BY priority, name"_s);
     if (!query) {
         return tl::unexpected(query.error());
     }
@@ -447,8 +450,9 @@ Result<void> Database::insertAccount(const AccountRecord &account)
                               u"insert account"_s,
                               u"INSERT INTO accounts (id, type, name, base_url, sealed_credentials, user_agent, "
                               "model_mapping, priority, schedulable, enabled, proxy_url, ca_cert_pem, created_at, "
-                              "max_concurrency, group_name, dedicated, shared_with_others, cooldown_overrides) "
-                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s,
+                              "max_concurrency, group_name, dedicated, shared_with_others, cooldown_overrides, "
+                              "token_expires_at, subscription_plan) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s,
                               {account.id,
                                account.type,
                                account.name,
@@ -466,7 +470,9 @@ Result<void> Database::insertAccount(const AccountRecord &account)
                                nullableText(account.groupName),
                                int(account.dedicated),
                                int(account.sharedWithOthers),
-                               nullableText(account.cooldownOverrides)});
+                               nullableText(account.cooldownOverrides),
+                               account.tokenExpiresAtMs,
+                               nullableText(account.subscriptionPlan)});
     if (inserted) {
         return {};
     }

@@ -56,6 +56,10 @@ public:
     // Bumps the account's state epoch: a running relay then forgets its cooldowns, block and sign-in state.
     [[nodiscard]] Result<void> resetAccountState(const QString &idOrName);
     [[nodiscard]] Result<void> setKeyBinding(const QString &idOrName, const QString &binding, bool isOwner);
+    // A refreshed OAuth token pair replaces the old one in one statement: the lineage never breaks.
+    [[nodiscard]] Result<void>
+    updateAccountCredentials(const QString &id, const QByteArray &sealed, qint64 tokenExpiresAtMs);
+    [[nodiscard]] Result<void> setAccountShared(const QString &idOrName, bool shared);
 
     // runtime state written by the relay (schedulerstore.cpp)
     [[nodiscard]] Result<void> upsertAccountStates(const QList<AccountStateRow> &rows);

@@ -60,7 +60,13 @@ QList<Migration> buildMigrations()
         u"CREATE TABLE sticky_sessions (family TEXT NOT NULL, session_key TEXT NOT NULL, account_id TEXT NOT NULL, "
         "expires_at_ms BIGINT NOT NULL, PRIMARY KEY (family, session_key))"_s,
     };
-    return {initial, scheduler};
+    Migration oauth{3, "Claude subscriptions: token expiry, plan, subscription facts", {}};
+    oauth.sqlite = QStringList{
+        u"ALTER TABLE accounts ADD COLUMN token_expires_at BIGINT NOT NULL DEFAULT 0"_s,
+        u"ALTER TABLE accounts ADD COLUMN subscription_plan TEXT"_s,
+        u"ALTER TABLE account_state ADD COLUMN subscription TEXT"_s,
+    };
+    return {initial, scheduler, oauth};
 }
 
 } // namespace

@@ -42,6 +42,8 @@ struct AccountRecord
     bool sharedWithOthers = false; // personal subscriptions: also served to keys that are not the owner's
     QString cooldownOverrides;     // JSON object of CooldownSettings fields in seconds; empty = defaults
     int stateEpoch = 0;            // bumped by "accounts enable/reset": the relay then forgets cooldowns and blocks
+    qint64 tokenExpiresAtMs = 0;   // OAuth accounts: when the sealed access token expires (not a secret)
+    QString subscriptionPlan;      // OAuth accounts: "max", "pro", … when known
 };
 
 // Runtime health of an account, written by the relay so `relaydesk accounts list` can show it.
@@ -55,6 +57,7 @@ struct AccountStateRow
     bool needsSignIn = false;
     int epoch = 0;
     qint64 updatedMs = 0;
+    QString subscription; // JSON: 5-hour / 7-day utilisation and resets from the unified rate-limit headers
 };
 
 struct StickyRow

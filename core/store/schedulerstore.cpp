@@ -25,6 +25,26 @@ Result<void> Database::resetAccountState(const QString &idOrName)
     return {};
 }
 
+Result<void> Database::updateAccountCredentials(const QString &id, const QByteArray &sealed, qint64 tokenExpiresAtMs)
+{
+    auto done = run(m_db,
+                    u"update account credentials"_s,
+                    u"UPDATE accounts SET sealed_credentials = ?, token_expires_at = ? WHERE id = ?"_s,
+                    {sealed, tokenExpiresAtMs, id});
+    if (!done) {
+        return tl::unexpected(done.error());
+    }
+    if (done->numRowsAffected() == 0) {
+        return fail(ErrorCode::NotFound, u"no account with id '%1'"_s.arg(id));
+    }
+    return {};
+}
+
+Result<void> Database::setAccountShared(const QString &idOrName, bool shared)
+{
+    return setFlag(u"accounts"_s, u"shared_with_others"_s, u"account"_s, idOrName, shared);
+}
+
 Result<void> Database::setKeyBinding(const QString &idOrName, const QString &binding, bool isOwner)
 {
     const Result<QString> id = resolveId(u"api_keys"_s, idOrName, u"key"_s);
@@ -51,11 +71,11 @@ Result<void> Database::upsertAccountStates(const QList<AccountStateRow> &rows)
         auto done = run(m_db,
                         u"save account state"_s,
                         u"INSERT INTO account_state (account_id, cooldown_until_ms, reason, family_cooldowns, blocked, "
-                        "needs_sign_in, epoch, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                        "needs_sign_in, epoch, updated_ms, subscription) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
                         "ON CONFLICT (account_id) DO UPDATE SET cooldown_until_ms = excluded.cooldown_until_ms, "
                         "reason = excluded.reason, family_cooldowns = excluded.family_cooldowns, "
                         "blocked = excluded.blocked, needs_sign_in = excluded.needs_sign_in, epoch = excluded.epoch, "
-                        "updated_ms = excluded.updated_ms"_s,
+                        "updated_ms = excluded.updated_ms, subscription = excluded.subscription"_s,
                         {r.accountId,
                          r.cooldownUntilMs,
                          nullableText(r.reason),
@@ -63,7 +83,8 @@ Result<void> Database::upsertAccountStates(const QList<AccountStateRow> &rows)
                          int(r.blocked),
                          int(r.needsSignIn),
                          r.epoch,
-                         r.updatedMs});
+                         r.updatedMs,
+                         nullableText(r.subscription)});
         if (!done) {
             return tl::unexpected(done.error());
         }
@@ -76,7 +97,7 @@ Result<QHash<QString, AccountStateRow>> Database::accountStates()
     auto query = run(m_db,
                      u"read account state"_s,
                      u"SELECT account_id, cooldown_until_ms, reason, family_cooldowns, blocked, needs_sign_in, epoch, "
-                     "updated_ms FROM account_state"_s);
+                     "updated_ms, subscription FROM account_state"_s);
     if (!query) {
         return tl::unexpected(query.error());
     }
@@ -91,6 +112,7 @@ Result<QHash<QString, AccountStateRow>> Database::accountStates()
         r.needsSignIn = query->value(5).toBool();
         r.epoch = query->value(6).toInt();
         r.updatedMs = query->value(7).toLongLong();
+        r.subscription = query->value(8).toString();
         out.insert(r.accountId, r);
     }
     return out;

@@ -6,6 +6,8 @@
 #include <QJsonObject>
 #include <QUrl>
 
+#include <utility>
+
 #include <algorithm>
 #include <iterator>
 
@@ -26,6 +28,40 @@ bool AccountState::tryAcquireSlot(int limit)
         }
     }
     return false;
+}
+
+QByteArray AccountState::sealedCredentials(const QByteArray &fromSnapshot) const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_sealedOverride.isEmpty() ? fromSnapshot : m_sealedOverride;
+}
+
+void AccountState::setRefreshedCredentials(QByteArray sealed, qint64 expiresAtMs)
+{
+    QMutexLocker lock(&m_mutex);
+    m_sealedOverride = std::move(sealed);
+    tokenExpiresAtMs.store(expiresAtMs, std::memory_order_release);
+}
+
+void AccountState::adoptStored(qint64 storedExpiresAtMs)
+{
+    QMutexLocker lock(&m_mutex);
+    if (storedExpiresAtMs >= tokenExpiresAtMs.load(std::memory_order_acquire)) {
+        m_sealedOverride.clear(); // the snapshot holds this (or a newer) token now
+        tokenExpiresAtMs.store(storedExpiresAtMs, std::memory_order_release);
+    }
+}
+
+QString AccountState::subscriptionFacts() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_subscription;
+}
+
+bool AccountState::setSubscriptionFacts(const QString &json)
+{
+    QMutexLocker lock(&m_mutex);
+    return std::exchange(m_subscription, json) != json;
 }
 
 Result<scheduling::CooldownSettings> parseCooldownOverrides(const QString &json)
@@ -113,9 +149,60 @@ Result<SecretBytes> encodeCredentials(QByteArrayView apiKey, QByteArrayView prox
     return SecretBytes(std::move(plain));
 }
 
+Result<SecretBytes>
+encodeOAuthCredentials(QByteArrayView access, QByteArrayView refresh, qint64 expiresAtMs, QByteArrayView proxyPassword)
+{
+    if (access.isEmpty()) {
+        return fail(ErrorCode::InvalidArgument, u"the access token is empty"_s);
+    }
+    for (QByteArrayView part : {access, refresh, proxyPassword}) {
+        if (part.contains('\n') || part.contains('\0') || part.contains('\r')) {
+            return fail(ErrorCode::InvalidArgument, u"a credential contains a line break or NUL byte"_s);
+        }
+    }
+    QByteArray plain;
+    plain.reserve(access.size() + refresh.size() + proxyPassword.size() + 40);
+    plain.append("rdo1\n");
+    plain.append(access);
+    plain.append('\n');
+    plain.append(refresh);
+    plain.append('\n');
+    plain.append(QByteArray::number(expiresAtMs));
+    plain.append('\n');
+    plain.append(proxyPassword);
+    return SecretBytes(std::move(plain));
+}
+
+namespace {
+Result<ConsoleCredentials> decodeOAuthCredentials(QByteArrayView rest)
+{
+    QList<QByteArrayView> parts;
+    qsizetype pos = 0;
+    for (int i = 0; i < 3; ++i) {
+        const qsizetype nl = rest.indexOf('\n', pos);
+        if (nl < 0) {
+            return fail(ErrorCode::CryptoFailure, u"truncated credentials"_s);
+        }
+        parts.append(rest.sliced(pos, nl - pos));
+        pos = nl + 1;
+    }
+    parts.append(rest.sliced(pos));
+    ConsoleCredentials out;
+    out.oauth = true;
+    out.apiKey = SecretBytes(parts.at(0).toByteArray());
+    out.refreshToken = SecretBytes(parts.at(1).toByteArray());
+    out.expiresAtMs = parts.at(2).toLongLong();
+    out.proxyPassword = SecretBytes(parts.at(3).toByteArray());
+    return out;
+}
+} // namespace
+
 Result<ConsoleCredentials> decodeCredentials(const SecretBytes &plain)
 {
     const QByteArrayView v = plain.expose();
+    if (v.startsWith("rdo1\n")) {
+        return decodeOAuthCredentials(v.sliced(5));
+    }
     if (!v.startsWith("rdc1\n")) {
         return fail(ErrorCode::CryptoFailure, u"unknown credential format"_s);
     }
@@ -184,8 +271,9 @@ Result<QHash<QByteArray, QByteArray>> parseModelMapping(const QString &json)
 
 Result<ConsoleAccount> consoleAccountFromRecord(const store::AccountRecord &record, std::shared_ptr<AccountState> state)
 {
-    if (record.type != QLatin1String(kClaudeConsoleType)) {
-        return fail(ErrorCode::InvalidConfig, u"not a Claude Console account"_s);
+    const bool oauth = record.type == QLatin1String(kClaudeOAuthType);
+    if (record.type != QLatin1String(kClaudeConsoleType) && !oauth) {
+        return fail(ErrorCode::InvalidConfig, u"not a Claude account type: '%1'"_s.arg(record.type));
     }
     if (auto ok = validateBaseUrl(record.baseUrl); !ok) {
         return tl::unexpected(ok.error());
@@ -243,6 +331,8 @@ Result<ConsoleAccount> consoleAccountFromRecord(const store::AccountRecord &reco
     a.sharedWithOthers = record.sharedWithOthers;
     a.cooldowns = *cooldowns;
     a.stateEpoch = record.stateEpoch;
+    a.oauth = oauth;
+    a.personal = oauth; // a subscription is personal by default (the guardrail)
     a.state = state ? std::move(state) : std::make_shared<AccountState>();
     return a;
 }

@@ -9,6 +9,7 @@
 
 #include <QByteArray>
 #include <QHash>
+#include <QMutex>
 #include <QString>
 
 #include <atomic>
@@ -17,6 +18,7 @@
 namespace rd::providers {
 
 inline constexpr auto kClaudeConsoleType = "claude-console";
+inline constexpr auto kClaudeOAuthType = "claude-oauth"; // a Claude subscription signed in through OAuth
 
 // Mutable per-account state shared by every worker and kept across config reloads.
 struct AccountState
@@ -28,6 +30,21 @@ struct AccountState
     // Takes one concurrency slot unless `limit` (> 0) are taken; release with releaseSlot().
     bool tryAcquireSlot(int limit);
     void releaseSlot() { inFlight.fetch_sub(1, std::memory_order_acq_rel); }
+
+    // OAuth accounts: a refreshed token pair is used at once, before the store round-trip reaches the snapshot.
+    std::atomic<qint64> tokenExpiresAtMs{0};
+    QByteArray sealedCredentials(const QByteArray &fromSnapshot) const;
+    void setRefreshedCredentials(QByteArray sealed, qint64 expiresAtMs);
+    void adoptStored(qint64 storedExpiresAtMs); // the store caught up (or the user signed in again)
+
+    // Subscription facts from the unified rate-limit headers: {"five_hour":{"utilization":…,"reset":…},…}
+    QString subscriptionFacts() const;
+    bool setSubscriptionFacts(const QString &json); // true when they changed
+
+private:
+    mutable QMutex m_mutex;
+    QByteArray m_sealedOverride;
+    QString m_subscription;
 };
 
 // A Claude Console account ready for the hot path: parsed URL, mapping tables, sealed credentials.
@@ -49,6 +66,7 @@ struct ConsoleAccount
     int maxConcurrency = 0; // 0 = unlimited
     QString groupName;      // non-empty: only for keys bound to this group
     bool dedicated = false; // only for keys bound to this account
+    bool oauth = false;     // a Claude subscription (Bearer token, refreshed) rather than a Console API key
     bool personal = false;  // a consumer subscription: only the owner's keys unless sharedWithOthers
     bool sharedWithOthers = false;
     scheduling::CooldownSettings cooldowns;
@@ -64,12 +82,18 @@ struct ConsoleAccount
 
 struct ConsoleCredentials
 {
-    SecretBytes apiKey;
+    SecretBytes apiKey; // the Console key, or the OAuth access token
     SecretBytes proxyPassword;
+    SecretBytes refreshToken; // OAuth only; empty for setup tokens
+    qint64 expiresAtMs = 0;   // OAuth only
+    bool oauth = false;
 };
 
 // The sealed plaintext: "rdc1\n" + apiKey + "\n" + proxyPassword. Neither may contain a newline or NUL.
 [[nodiscard]] Result<SecretBytes> encodeCredentials(QByteArrayView apiKey, QByteArrayView proxyPassword);
+// OAuth: "rdo1\n" + access + "\n" + refresh + "\n" + expiresAtMs + "\n" + proxyPassword.
+[[nodiscard]] Result<SecretBytes>
+encodeOAuthCredentials(QByteArrayView access, QByteArrayView refresh, qint64 expiresAtMs, QByteArrayView proxyPassword);
 [[nodiscard]] Result<ConsoleCredentials> decodeCredentials(const SecretBytes &plain);
 
 // Validates a base URL (http/https, host present) and a proxy URL (http/socks5, no password inside).

@@ -393,7 +393,7 @@ private slots:
         QTest::addColumn<QString>("caPem");
         QTest::addColumn<rd::ErrorCode>("code");
         const QString ok = u"https://api.anthropic.com"_s;
-        QTest::newRow("wrong type") << u"claude-oauth"_s << ok << QString() << QString() << QString()
+        QTest::newRow("wrong type") << u"gemini-api"_s << ok << QString() << QString() << QString()
                                     << rd::ErrorCode::InvalidConfig;
         QTest::newRow("bad base url") << u"claude-console"_s << u"ftp://x"_s << QString() << QString() << QString()
                                       << rd::ErrorCode::InvalidArgument;
