@@ -98,6 +98,7 @@ void ConfigWatcher::reload(qint64 revision)
                 state->health.restore(*row);
             }
         }
+        state->adoptStored(record.tokenExpiresAtMs);
         if (state->health.syncEpoch(record.stateEpoch)) {
             qCInfo(lcConfig) << "account" << record.id << "was reset: cooldowns and blocks cleared";
         }

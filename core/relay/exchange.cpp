@@ -4,11 +4,14 @@
 #include "core/relay/dialect.h"
 #include "core/relay/forwarding.h"
 #include "core/relay/relayworker.h"
+#include "core/oauth/tokenrefresher.h"
 #include "core/relay/usagerecorder.h"
 #include "core/scheduling/stickymap.h"
 #include "core/util/logging.h"
 
 #include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonObject>
 
 #include <cmath>
 #include <utility>
@@ -99,8 +102,71 @@ void Exchange::attempt()
     m_held.clear();
     m_stream = false;
     m_scanner.reset();
+    m_refreshedAfter401 = false;
+    const qint64 expires = m_account->state->tokenExpiresAtMs.load(std::memory_order_acquire);
+    if (m_account->oauth && expires > 0 && expires - in.nowMs < m_worker->shared().refresher->marginMs()) {
+        requestToken(); // refresh before use; the call starts when the token is there
+        return;
+    }
+    send();
+}
+
+void Exchange::send()
+{
     if (startCall()) {
         m_call = m_worker->transport().start(std::move(m_upstreamRequest), this);
+    }
+}
+
+void Exchange::requestToken()
+{
+    QPointer<Exchange> self(this);
+    m_worker->shared().refresher->refresh(m_account, m_worker->mailbox(), [self](Result<void> result) {
+        if (self) {
+            self->onTokenReady(result);
+        }
+    });
+}
+
+void Exchange::onTokenReady(const Result<void> &result)
+{
+    if (m_done) {
+        return;
+    }
+    const bool stillValid = m_account->state->tokenExpiresAtMs.load(std::memory_order_acquire) > nowMs();
+    if (result || (result.error().code != ErrorCode::ReauthorizationRequired && stillValid)) {
+        send(); // a fresh token, or a failed refresh while the current token still works
+        return;
+    }
+    // Signed out (or an expired token that cannot be renewed): this account is out; try the next one.
+    qCWarning(lcRelay) << "account" << m_account->id << "cannot serve:" << result.error().detail;
+    endAttempt();
+    attempt();
+}
+
+void Exchange::recordSubscriptionFacts()
+{
+    // The unified rate-limit headers of a subscription: 5-hour and 7-day utilisation and resets.
+    QJsonObject facts;
+    for (const char *window : {"5h", "7d"}) {
+        const QByteArray prefix = QByteArray("anthropic-ratelimit-unified-") + window;
+        const QByteArray utilization = http::headerValue(m_headers, QByteArray(prefix + "-utilization"));
+        const QByteArray reset = http::headerValue(m_headers, QByteArray(prefix + "-reset"));
+        const QByteArray status = http::headerValue(m_headers, QByteArray(prefix + "-status"));
+        if (utilization.isEmpty() && reset.isEmpty() && status.isEmpty()) {
+            continue;
+        }
+        facts.insert(QString::fromLatin1(window),
+                     QJsonObject{{u"utilization"_s, utilization.toDouble()},
+                                 {u"reset"_s, reset.toLongLong()},
+                                 {u"status"_s, QString::fromLatin1(status)}});
+    }
+    if (facts.isEmpty()) {
+        return;
+    }
+    const QString json = QString::fromUtf8(QJsonDocument(facts).toJson(QJsonDocument::Compact));
+    if (m_account->state->setSubscriptionFacts(json)) {
+        m_worker->shared().saveState(m_account->state->stateRow(m_account->id, nowMs()));
     }
 }
 
@@ -178,6 +244,9 @@ void Exchange::upstreamHeaders(int status, http::HeaderList &&headers, qint64 co
     m_contentLength = contentLength;
     m_stream = isEventStream(m_headers);
     if (isSuccess(status)) {
+        if (m_account->oauth) {
+            recordSubscriptionFacts();
+        }
         if (m_plan.recordUsage) {
             m_scanner.emplace(m_stream ? usage::AnthropicUsageScanner::Mode::Sse
                                        : usage::AnthropicUsageScanner::Mode::Json);
@@ -293,7 +362,7 @@ void Exchange::judge(const scheduling::Verdict &verdict)
     }
     if (changed) {
         qCWarning(lcRelay).noquote() << "account" << m_account->id << m_account->state->health.describe(now);
-        m_worker->shared().saveState(m_account->state->health.toRow(m_account->id, now));
+        m_worker->shared().saveState(m_account->state->stateRow(m_account->id, now));
     }
 }
 
@@ -301,6 +370,12 @@ void Exchange::upstreamFinished()
 {
     m_call = nullptr;
     if (!m_committed) {
+        if (m_status == 401 && m_account->oauth && !m_refreshedAfter401) {
+            // A subscription token can be revoked early: refresh once and try the same account again.
+            m_refreshedAfter401 = true;
+            requestToken();
+            return;
+        }
         if (!isSuccess(m_status)) {
             const scheduling::Verdict verdict = scheduling::judgeResponse(
                 m_status, m_headers, m_held, m_plan.requestModel, nowMs(), m_account->cooldowns);
@@ -317,7 +392,7 @@ void Exchange::upstreamFinished()
     }
     if (isSuccess(m_status) && m_account) {
         if (m_account->state->health.markSuccess()) {
-            m_worker->shared().saveState(m_account->state->health.toRow(m_account->id, nowMs()));
+            m_worker->shared().saveState(m_account->state->stateRow(m_account->id, nowMs()));
         }
         if (!m_plan.sessionKey.isEmpty()) {
             m_worker->shared().sticky->bind(QLatin1String(kFamily), m_plan.sessionKey, m_account->id);

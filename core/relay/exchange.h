@@ -62,6 +62,10 @@ class Exchange : public QObject, public http::UpstreamSink
 
 private:
     void attempt();
+    void send();
+    void requestToken(); // OAuth: refresh (or join the refresh in flight), then send()
+    void onTokenReady(const Result<void> &result);
+    void recordSubscriptionFacts();
     void answerNoAccount(const scheduling::Selection &selection);
     bool startCall(); // false: answered the client itself
     void commit();    // the head (and what was held) goes to the client: no failover after this
@@ -88,6 +92,7 @@ private:
     qint64 m_contentLength = -1;
     QByteArray m_held; // bytes held back while deciding whether to fail over
     bool m_committed = false;
+    bool m_refreshedAfter401 = false;
     bool m_stream = false;
     bool m_done = false;
     qint64 m_firstByteMs = -1;

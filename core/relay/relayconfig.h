@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/http/serversettings.h"
+#include "core/oauth/claudeoauth.h"
 
 #include <QHostAddress>
 
@@ -21,6 +22,9 @@ struct RelayConfig
     int maxAttempts = 3;    // accounts tried per request before the client gets the last failure
     qint64 stickyTtlMs = 3'600'000;
     qint64 stickyRenewThresholdMs = 900'000;
+    oauth::ClaudeOAuthEndpoints claudeOAuth = oauth::ClaudeOAuthEndpoints::defaults();
+    qint64 tokenRefreshMarginMs = 300'000; // refresh before use when a token expires within this
+    int backgroundRefreshMs = 60'000;      // how often idle accounts are checked
 
     int effectiveWorkers() const;
 };

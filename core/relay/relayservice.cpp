@@ -2,6 +2,7 @@
 #include "core/relay/relayservice.h"
 
 #include "core/http/acceptor.h"
+#include "core/oauth/tokenrefresher.h"
 #include "core/relay/configwatcher.h"
 #include "core/relay/relayworker.h"
 #include "core/relay/usagerecorder.h"
@@ -89,8 +90,23 @@ void RelayService::start()
         m_shared->storeHealthy.store(false);
         emit startFailed(error);
     });
+    // Token refresh is control-plane work (QNetworkAccessManager): it shares the config thread.
+    store::StoreWriter *writer = m_writer.get();
+    oauth::TokenRefresher::Hooks hooks;
+    hooks.persist = [writer](QString id, QByteArray sealed, qint64 expiresAtMs) {
+        writer->enqueueTask([id, sealed, expiresAtMs](store::Database &db) {
+            return db.updateAccountCredentials(id, sealed, expiresAtMs);
+        });
+    };
+    hooks.saveState = m_shared->saveState;
+    m_refresher = new oauth::TokenRefresher(
+        m_config.claudeOAuth, m_config.tokenRefreshMarginMs, m_config.backgroundRefreshMs, std::move(hooks));
+    m_refresher->moveToThread(&m_configThread);
+    connect(&m_configThread, &QThread::finished, m_refresher, &QObject::deleteLater);
+    m_shared->refresher = m_refresher;
     m_configThread.start();
     QMetaObject::invokeMethod(m_watcher, &ConfigWatcher::start, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(m_refresher, &oauth::TokenRefresher::start, Qt::QueuedConnection);
 
     // The acceptor listens on its own thread and reports back through a queued call.
     QList<http::ConnectionHost *> hosts(m_workers.cbegin(), m_workers.cend());
@@ -141,6 +157,9 @@ void RelayService::pushToWorkers()
     auto snapshot = std::make_shared<RelaySnapshot>(*m_loaded);
     snapshot->sealer = m_sealer;
     m_current = snapshot;
+    if (m_refresher) {
+        m_refresher->setSnapshot(snapshot);
+    }
     for (RelayWorker *worker : std::as_const(m_workers)) {
         QMetaObject::invokeMethod(
             worker, [worker, snapshot] { worker->setSnapshot(snapshot); }, Qt::QueuedConnection);

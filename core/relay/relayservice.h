@@ -19,6 +19,10 @@ namespace rd::store {
 class StoreWriter;
 }
 
+namespace rd::oauth {
+class TokenRefresher;
+}
+
 namespace rd::relay {
 
 class ConfigWatcher;
@@ -81,6 +85,7 @@ private:
     QObject *m_acceptor = nullptr; // an http::Acceptor living on m_acceptThread
     QThread m_configThread;
     ConfigWatcher *m_watcher = nullptr;
+    oauth::TokenRefresher *m_refresher = nullptr; // on m_configThread
     QTimer m_stickyTimer;
     qint64 m_stickySaved = 0;
     bool m_listening = false;

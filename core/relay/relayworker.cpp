@@ -45,6 +45,7 @@ RelayWorker::RelayWorker(const RelayConfig &config,
     , m_openConnections(std::move(openConnections))
     , m_snapshot(std::make_shared<RelaySnapshot>())
     , m_upstream(new http::SocketUpstream(this))
+    , m_mailbox(std::make_shared<Mailbox>(this))
 {
     m_sweep->setInterval(1000);
     connect(m_sweep, &QTimer::timeout, this, &RelayWorker::sweep);
@@ -52,6 +53,7 @@ RelayWorker::RelayWorker(const RelayConfig &config,
 
 RelayWorker::~RelayWorker()
 {
+    m_mailbox->close(); // answers from the control thread are dropped from now on
     // Exchanges use this worker's members in their destructors: delete them while those still exist.
     qDeleteAll(findChildren<Exchange *>(Qt::FindDirectChildrenOnly));
 }
@@ -275,6 +277,43 @@ void RelayWorker::startExchange(http::ClientConnection *c,
     exchange->start();
 }
 
+namespace {
+// A subscription token is a Bearer token that needs the OAuth beta (merged into the client's list, never replacing
+// it) and an anthropic-version; the query asks for the beta endpoint as Claude Code does (PROTOCOLS.md §4.1, §4.3).
+void addSubscriptionHeaders(http::UpstreamRequest &up, const SecretBytes &accessToken)
+{
+    QByteArray betas;
+    bool hasVersion = false;
+    for (qsizetype i = up.headers.size() - 1; i >= 0; --i) {
+        const QByteArray name = up.headers.at(i).first.toLower();
+        if (name == "anthropic-beta") {
+            betas = betas.isEmpty() ? up.headers.at(i).second : up.headers.at(i).second + ',' + betas;
+            up.headers.removeAt(i);
+        } else if (name == "anthropic-version") {
+            hasVersion = true;
+        }
+    }
+    QList<QByteArray> list;
+    for (const QByteArray &b : betas.split(',')) {
+        const QByteArray beta = b.trimmed();
+        if (!beta.isEmpty() && !list.contains(beta)) {
+            list.append(beta);
+        }
+    }
+    if (!list.contains("oauth-2025-04-20")) {
+        list.append("oauth-2025-04-20");
+    }
+    up.headers.append({QByteArrayLiteral("anthropic-beta"), list.join(',')});
+    if (!hasVersion) {
+        up.headers.append({QByteArrayLiteral("anthropic-version"), QByteArrayLiteral("2023-06-01")});
+    }
+    up.headers.append({QByteArrayLiteral("authorization"), "Bearer " + accessToken.expose().toByteArray()});
+    if (!up.target.contains("beta=true")) {
+        up.target += up.target.contains('?') ? "&beta=true" : "?beta=true";
+    }
+}
+} // namespace
+
 Result<http::UpstreamRequest> RelayWorker::buildUpstreamRequest(const providers::ConsoleAccount &account,
                                                                 const Exchange::Plan &plan) const
 {
@@ -282,7 +321,8 @@ Result<http::UpstreamRequest> RelayWorker::buildUpstreamRequest(const providers:
     if (!plan.snapshot->sealer) {
         return fail(ErrorCode::CryptoFailure, u"account credentials are locked"_s);
     }
-    const Result<SecretBytes> plain = plan.snapshot->sealer->unseal(account.sealedCredentials, account.id.toUtf8());
+    const Result<SecretBytes> plain = plan.snapshot->sealer->unseal(
+        account.state->sealedCredentials(account.sealedCredentials), account.id.toUtf8());
     if (!plain) {
         return tl::unexpected(plain.error());
     }
@@ -302,7 +342,11 @@ Result<http::UpstreamRequest> RelayWorker::buildUpstreamRequest(const providers:
         up.target += '?' + request.query; // e.g. Claude Code's ?beta=true
     }
     up.headers = upstreamRequestHeaders(request.headers, account.userAgent);
-    up.headers.append(providers::credentialHeader(creds->apiKey));
+    if (account.oauth) {
+        addSubscriptionHeaders(up, creds->apiKey);
+    } else {
+        up.headers.append(providers::credentialHeader(creds->apiKey));
+    }
     up.body = request.body; // shared, not copied: another attempt may need it again
     if (plan.bodyInfo) {
         const QByteArray upstreamModel = account.mapModel(plan.requestModel);

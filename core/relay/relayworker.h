@@ -8,6 +8,7 @@
 #include "core/relay/relayconfig.h"
 #include "core/relay/relaysnapshot.h"
 #include "core/relay/routes.h"
+#include "core/util/mailbox.h"
 
 #include <QTimer>
 
@@ -17,6 +18,9 @@
 
 namespace rd::scheduling {
 class StickyMap;
+}
+namespace rd::oauth {
+class TokenRefresher;
 }
 
 namespace rd::relay {
@@ -29,6 +33,7 @@ struct RelayShared
     std::shared_ptr<UsageRecorder> usage;
     std::shared_ptr<scheduling::StickyMap> sticky;
     std::function<void(store::AccountStateRow)> saveState; // to the store writer; any thread
+    oauth::TokenRefresher *refresher = nullptr;            // on the control thread; outlives the workers
     std::atomic<bool> storeHealthy{true};
     std::atomic<int> activeExchanges{0};
     QString version;
@@ -60,6 +65,7 @@ public:
                                                                      const Exchange::Plan &plan) const;
     http::UpstreamTransport &transport() { return *m_upstream; }
     RelayShared &shared() { return *m_shared; }
+    const std::shared_ptr<Mailbox> &mailbox() const { return m_mailbox; } // for answers from other threads
 
 private:
     void sweep();
@@ -82,6 +88,7 @@ private:
     std::shared_ptr<const RelaySnapshot> m_snapshot;
     http::SocketUpstream *m_upstream = nullptr;
     QTimer *m_sweep = new QTimer(this); // a child: it moves with this object to its thread
+    std::shared_ptr<Mailbox> m_mailbox;
 };
 
 } // namespace rd::relay

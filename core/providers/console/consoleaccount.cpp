@@ -46,8 +46,10 @@ void AccountState::setRefreshedCredentials(QByteArray sealed, qint64 expiresAtMs
 void AccountState::adoptStored(qint64 storedExpiresAtMs)
 {
     QMutexLocker lock(&m_mutex);
-    if (storedExpiresAtMs >= tokenExpiresAtMs.load(std::memory_order_acquire)) {
-        m_sealedOverride.clear(); // the snapshot holds this (or a newer) token now
+    // Only a strictly newer stored token (the user signed in again) replaces the one refreshed here: until every
+    // worker has the new snapshot, an older snapshot may still carry the previous, already rotated, refresh token.
+    if (storedExpiresAtMs > tokenExpiresAtMs.load(std::memory_order_acquire)) {
+        m_sealedOverride.clear();
         tokenExpiresAtMs.store(storedExpiresAtMs, std::memory_order_release);
     }
 }
@@ -56,6 +58,13 @@ QString AccountState::subscriptionFacts() const
 {
     QMutexLocker lock(&m_mutex);
     return m_subscription;
+}
+
+store::AccountStateRow AccountState::stateRow(const QString &accountId, qint64 nowMs) const
+{
+    store::AccountStateRow row = health.toRow(accountId, nowMs);
+    row.subscription = subscriptionFacts();
+    return row;
 }
 
 bool AccountState::setSubscriptionFacts(const QString &json)

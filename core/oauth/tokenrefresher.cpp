@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/oauth/tokenrefresher.h"
+
+#include "core/util/logging.h"
+
+#include <QDateTime>
+
+using namespace Qt::StringLiterals;
+
+namespace rd::oauth {
+
+namespace {
+qint64 nowMs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+} // namespace
+
+TokenRefresher::TokenRefresher(ClaudeOAuthEndpoints endpoints, qint64 marginMs, int backgroundIntervalMs, Hooks hooks)
+    : m_client(new ClaudeTokenClient(std::move(endpoints), this))
+    , m_marginMs(marginMs)
+    , m_backgroundIntervalMs(backgroundIntervalMs)
+    , m_hooks(std::move(hooks))
+{}
+
+TokenRefresher::~TokenRefresher()
+{
+    // Whoever still waits hears that nothing will come, rather than waiting forever.
+    const auto pending = m_waiters.keys();
+    for (const QString &id : pending) {
+        complete(id, fail(ErrorCode::UpstreamUnavailable, u"the relay is stopping"_s));
+    }
+}
+
+void TokenRefresher::start()
+{
+    m_timer = new QTimer(this);
+    connect(m_timer, &QTimer::timeout, this, &TokenRefresher::backgroundPass);
+    m_timer->start(m_backgroundIntervalMs);
+}
+
+void TokenRefresher::setSnapshot(std::shared_ptr<const relay::RelaySnapshot> snapshot)
+{
+    QMetaObject::invokeMethod(
+        this, [this, snapshot = std::move(snapshot)] { m_snapshot = snapshot; }, Qt::QueuedConnection);
+}
+
+void TokenRefresher::refresh(std::shared_ptr<const providers::ConsoleAccount> account,
+                             std::shared_ptr<Mailbox> mailbox,
+                             Done done)
+{
+    QMetaObject::invokeMethod(
+        this,
+        [this, account = std::move(account), waiter = Waiter{std::move(mailbox), std::move(done)}]() mutable {
+            startOrJoin(account, std::move(waiter));
+        },
+        Qt::QueuedConnection);
+}
+
+void TokenRefresher::startOrJoin(const std::shared_ptr<const providers::ConsoleAccount> &account, Waiter waiter)
+{
+    QList<Waiter> &waiters = m_waiters[account->id];
+    waiters.append(std::move(waiter));
+    if (waiters.size() > 1) {
+        return; // a refresh for this account is in flight: wait for its outcome
+    }
+    if (!m_snapshot || !m_snapshot->sealer) {
+        complete(account->id, fail(ErrorCode::CryptoFailure, u"account credentials are locked"_s));
+        return;
+    }
+    const Result<SecretBytes> plain = m_snapshot->sealer->unseal(
+        account->state->sealedCredentials(account->sealedCredentials), account->id.toUtf8());
+    Result<providers::ConsoleCredentials> creds = plain ? providers::decodeCredentials(*plain)
+                                                        : tl::unexpected(plain.error());
+    if (!creds || !creds->oauth) {
+        complete(account->id, fail(ErrorCode::CryptoFailure, u"the account holds no OAuth tokens"_s));
+        return;
+    }
+    if (creds->refreshToken.isEmpty()) {
+        // A setup token lives long and cannot be refreshed: fine until it expires, then the user must act.
+        if (creds->expiresAtMs > nowMs()) {
+            complete(account->id, {});
+        } else {
+            account->state->health.markNeedsSignIn(true);
+            if (m_hooks.saveState) {
+                m_hooks.saveState(account->state->stateRow(account->id, nowMs()));
+            }
+            complete(account->id, fail(ErrorCode::ReauthorizationRequired, u"the setup token has expired"_s));
+        }
+        return;
+    }
+    QNetworkProxy proxy = account->endpoint.proxy;
+    if (!creds->proxyPassword.isEmpty()) {
+        proxy.setPassword(QString::fromUtf8(creds->proxyPassword.expose()));
+    }
+    ++m_refreshes;
+    qCInfo(lcOAuth) << "refreshing the token of account" << account->id;
+    auto oldRefresh = std::make_shared<SecretBytes>(creds->refreshToken.clone());
+    auto proxyPassword = std::make_shared<SecretBytes>(creds->proxyPassword.clone());
+    m_client->refresh(creds->refreshToken, proxy, [this, account, oldRefresh, proxyPassword](Result<TokenSet> r) {
+        onRefreshed(account, *oldRefresh, *proxyPassword, std::move(r));
+    });
+}
+
+void TokenRefresher::onRefreshed(const std::shared_ptr<const providers::ConsoleAccount> &account,
+                                 const SecretBytes &oldRefresh,
+                                 const SecretBytes &proxyPassword,
+                                 Result<TokenSet> result)
+{
+    const qint64 now = nowMs();
+    if (!result) {
+        if (result.error().code == ErrorCode::ReauthorizationRequired) {
+            qCWarning(lcOAuth) << "account" << account->id << "needs sign-in:" << result.error().detail;
+            account->state->health.markNeedsSignIn(true);
+            if (m_hooks.saveState) {
+                m_hooks.saveState(account->state->stateRow(account->id, now));
+            }
+        } else {
+            qCWarning(lcOAuth) << "token refresh for account" << account->id << "failed:" << result.error().detail;
+        }
+        complete(account->id, tl::unexpected(result.error()));
+        return;
+    }
+    // Refresh tokens rotate; when none came back the old one stays valid.
+    const SecretBytes &refresh = result->refreshToken.isEmpty() ? oldRefresh : result->refreshToken;
+    const Result<SecretBytes> plain = providers::encodeOAuthCredentials(
+        result->accessToken.expose(), refresh.expose(), result->expiresAtMs, proxyPassword.expose());
+    const Result<QByteArray> sealed = plain && m_snapshot && m_snapshot->sealer
+                                          ? m_snapshot->sealer->seal(plain->expose(), account->id.toUtf8())
+                                          : Result<QByteArray>(fail(ErrorCode::CryptoFailure, u"cannot seal"_s));
+    if (!sealed) {
+        complete(account->id, tl::unexpected(sealed.error()));
+        return;
+    }
+    account->state->setRefreshedCredentials(*sealed, result->expiresAtMs);
+    if (m_hooks.persist) {
+        m_hooks.persist(account->id, *sealed, result->expiresAtMs);
+    }
+    if (account->state->health.availability(now, {}) == scheduling::Availability::NeedsSignIn) {
+        account->state->health.markNeedsSignIn(false);
+        if (m_hooks.saveState) {
+            m_hooks.saveState(account->state->stateRow(account->id, now));
+        }
+    }
+    qCInfo(lcOAuth) << "account" << account->id << "has a fresh token until"
+                    << QDateTime::fromMSecsSinceEpoch(result->expiresAtMs).toString(Qt::ISODate);
+    complete(account->id, {});
+}
+
+void TokenRefresher::complete(const QString &accountId, const Result<void> &result)
+{
+    const QList<Waiter> waiters = m_waiters.take(accountId);
+    for (const Waiter &w : waiters) {
+        if (w.mailbox && w.done) {
+            w.mailbox->post([done = w.done, result] { done(result); });
+        }
+    }
+}
+
+void TokenRefresher::backgroundPass()
+{
+    if (!m_snapshot) {
+        return;
+    }
+    const qint64 now = nowMs();
+    for (const auto &account : m_snapshot->accounts) {
+        if (!account->oauth || !account->enabled) {
+            continue;
+        }
+        const auto availability = account->state->health.availability(now, {});
+        const qint64 expires = account->state->tokenExpiresAtMs.load(std::memory_order_acquire);
+        // Idle accounts are refreshed ahead of time (twice the margin), so no request has to wait for it.
+        if (availability != scheduling::Availability::NeedsSignIn && availability != scheduling::Availability::Blocked
+            && expires > 0 && expires - now < 2 * m_marginMs) {
+            startOrJoin(account, Waiter{});
+        }
+    }
+}
+
+} // namespace rd::oauth
