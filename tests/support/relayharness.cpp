@@ -99,7 +99,14 @@ QString RelayHarness::addAccount(const AccountOptions &o)
     r.dedicated = o.dedicated;
     r.cooldownOverrides = o.cooldownOverrides;
     r.createdAt = QDateTime::currentDateTimeUtc().addMSecs(m_counter);
-    auto plain = providers::encodeCredentials(o.apiKey, o.proxyPassword);
+    if (o.oauth) {
+        r.type = QString::fromLatin1(providers::kClaudeOAuthType);
+        r.tokenExpiresAtMs = o.tokenExpiresAtMs;
+        r.sharedWithOthers = o.sharedWithOthers;
+    }
+    auto plain =
+        o.oauth ? providers::encodeOAuthCredentials(o.accessToken, o.refreshToken, o.tokenExpiresAtMs, o.proxyPassword)
+                : providers::encodeCredentials(o.apiKey, o.proxyPassword);
     if (!plain) {
         return {};
     }

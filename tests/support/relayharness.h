@@ -51,6 +51,12 @@ public:
         QString groupName;
         bool dedicated = false;
         QString cooldownOverrides;
+        // A Claude subscription (claude-oauth) instead of a Console key:
+        bool oauth = false;
+        QByteArray accessToken = "sk-ant-oat01-harness-access";
+        QByteArray refreshToken;
+        qint64 tokenExpiresAtMs = 0;
+        bool sharedWithOthers = false;
     };
     QString addAccount(const AccountOptions &options); // returns the account id
     bool waitForRevision();                            // until the relay applied the store's current config revision
