@@ -4,6 +4,7 @@
 #include "app/cli/args.h"
 #include "app/cli/common.h"
 #include "app/cli/engine.h"
+#include "app/cli/login.h"
 #include "core/auth/apikeys.h"
 #include "core/config/datapaths.h"
 #include "core/providers/console/consoleaccount.h"
@@ -309,16 +310,26 @@ int accountsCommand(const QStringList &args)
                                u"max-concurrency"_s,
                                u"group"_s,
                                u"cooldowns"_s};
-    if (!a.parse(args, values, {u"unschedulable"_s, u"dedicated"_s})) {
+    if (!a.parse(args,
+                 values,
+                 {u"unschedulable"_s, u"dedicated"_s, u"setup-token"_s, u"paste-token"_s, u"i-understand"_s})) {
         return usageError(a.error());
     }
     const QStringList &pos = a.positional();
     const QString verb = pos.value(0);
-    static const QStringList verbs{u"add-console"_s, u"list"_s, u"enable"_s, u"disable"_s, u"delete"_s, u"reset"_s};
+    static const QStringList verbs{u"add-console"_s,
+                                   u"login-claude"_s,
+                                   u"list"_s,
+                                   u"enable"_s,
+                                   u"disable"_s,
+                                   u"delete"_s,
+                                   u"reset"_s,
+                                   u"share"_s,
+                                   u"unshare"_s};
     if (!verbs.contains(verb)) {
-        return usageError(u"accounts needs one of: add-console, list, enable, disable, delete, reset"_s);
+        return usageError(u"accounts needs one of: "_s + verbs.join(u", "_s));
     }
-    const bool noTarget = verb == u"add-console"_s || verb == u"list"_s;
+    const bool noTarget = verb == u"add-console"_s || verb == u"list"_s || verb == u"login-claude"_s;
     if (noTarget ? pos.size() != 1 : pos.size() != 2) {
         return usageError(noTarget ? u"accounts %1 takes no further words"_s.arg(verb)
                                    : u"accounts %1 needs an account id or name"_s.arg(verb));
@@ -331,12 +342,18 @@ int accountsCommand(const QStringList &args)
     if (verb == u"add-console"_s) {
         return accountsAddConsole(*db, dataDir, a);
     }
+    if (verb == u"login-claude"_s) {
+        return loginClaude(*db, dataDir, a);
+    }
     if (verb == u"list"_s) {
         return accountsList(*db);
     }
     const QString target = pos.at(1);
     if (verb == u"delete"_s) {
         return reportResult(db->deleteAccount(target), u"Deleted account %1"_s.arg(target));
+    }
+    if (verb == u"share"_s || verb == u"unshare"_s) {
+        return shareAccount(*db, target, verb == u"share"_s, a.has(u"i-understand"_s));
     }
     if (verb == u"reset"_s) {
         return reportResult(db->resetAccountState(target), u"Account %1: cooldowns and blocks cleared"_s.arg(target));
@@ -464,6 +481,12 @@ Usage:
                  [--dedicated] [--cooldowns '{"overloaded":60,"serverError":300,…}']
       The API key is read from standard input (or RELAYDESK_ACCOUNT_API_KEY); a proxy password,
       when the proxy URL names a user, from the next line (or RELAYDESK_PROXY_PASSWORD).
+  relaydesk accounts login-claude --name NAME [--setup-token | --paste-token] [--proxy URL] [--priority 1-100]
+                 [--base-url URL] [--group NAME]
+      Signs a Claude subscription in: prints the sign-in address, then reads the code (or the callback URL)
+      from standard input (or RELAYDESK_OAUTH_CODE). --paste-token reads a `claude setup-token` token instead.
+      Subscriptions are personal: only keys created with --owner use them until
+  relaydesk accounts share ID-OR-NAME --i-understand   … opens one to other keys (unshare: personal again)
   relaydesk accounts list
   relaydesk accounts enable|disable|delete|reset ID-OR-NAME   (enable and reset clear cooldowns and blocks)
   relaydesk status

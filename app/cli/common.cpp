@@ -2,6 +2,7 @@
 #include "app/cli/common.h"
 
 #include "core/config/datapaths.h"
+#include "core/config/endpoints.h"
 
 #include <QCoreApplication>
 #include <QSocketNotifier>
@@ -91,6 +92,7 @@ Result<relay::RelayConfig>
 relayConfigFrom(const QString &host, const QString &port, const QString &workers, const QString &maxBodyMb)
 {
     relay::RelayConfig config;
+    config.claudeOAuth = config::claudeEndpointsFromEnvironment();
     if (!host.isEmpty()) {
         QHostAddress address;
         if (host == u"localhost"_s) {

@@ -68,10 +68,10 @@ void TokenRefresher::startOrJoin(const std::shared_ptr<const providers::ConsoleA
         complete(account->id, fail(ErrorCode::CryptoFailure, u"account credentials are locked"_s));
         return;
     }
-    const Result<SecretBytes> plain = m_snapshot->sealer->unseal(
-        account->state->sealedCredentials(account->sealedCredentials), account->id.toUtf8());
-    Result<providers::ConsoleCredentials> creds = plain ? providers::decodeCredentials(*plain)
-                                                        : tl::unexpected(plain.error());
+    const Result<SecretBytes> plain =
+        m_snapshot->sealer->unseal(account->state->sealedCredentials(account->sealedCredentials), account->id.toUtf8());
+    Result<providers::ConsoleCredentials> creds =
+        plain ? providers::decodeCredentials(*plain) : tl::unexpected(plain.error());
     if (!creds || !creds->oauth) {
         complete(account->id, fail(ErrorCode::CryptoFailure, u"the account holds no OAuth tokens"_s));
         return;

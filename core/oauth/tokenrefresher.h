@@ -38,9 +38,7 @@ public:
     ~TokenRefresher() override;
 
     // Any thread. `done` runs through `mailbox` (on the caller's thread), or is dropped when the mailbox closed.
-    void refresh(std::shared_ptr<const providers::ConsoleAccount> account,
-                 std::shared_ptr<Mailbox> mailbox,
-                 Done done);
+    void refresh(std::shared_ptr<const providers::ConsoleAccount> account, std::shared_ptr<Mailbox> mailbox, Done done);
     void setSnapshot(std::shared_ptr<const relay::RelaySnapshot> snapshot); // any thread
     qint64 marginMs() const { return m_marginMs; }
     qint64 refreshCount() const { return m_refreshes.load(); }
@@ -67,7 +65,7 @@ private:
     Hooks m_hooks;
     QTimer *m_timer = nullptr;
     std::shared_ptr<const relay::RelaySnapshot> m_snapshot; // this thread only
-    QHash<QString, QList<Waiter>> m_waiters;                 // account id → who waits for its refresh in flight
+    QHash<QString, QList<Waiter>> m_waiters;                // account id → who waits for its refresh in flight
     std::atomic<qint64> m_refreshes{0};
 };
 

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/relay/exchange.h"
 
+#include "core/oauth/tokenrefresher.h"
 #include "core/relay/dialect.h"
 #include "core/relay/forwarding.h"
 #include "core/relay/relayworker.h"
-#include "core/oauth/tokenrefresher.h"
 #include "core/relay/usagerecorder.h"
 #include "core/scheduling/stickymap.h"
 #include "core/util/logging.h"

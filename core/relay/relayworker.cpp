@@ -321,8 +321,8 @@ Result<http::UpstreamRequest> RelayWorker::buildUpstreamRequest(const providers:
     if (!plan.snapshot->sealer) {
         return fail(ErrorCode::CryptoFailure, u"account credentials are locked"_s);
     }
-    const Result<SecretBytes> plain = plan.snapshot->sealer->unseal(
-        account.state->sealedCredentials(account.sealedCredentials), account.id.toUtf8());
+    const Result<SecretBytes> plain =
+        plan.snapshot->sealer->unseal(account.state->sealedCredentials(account.sealedCredentials), account.id.toUtf8());
     if (!plain) {
         return tl::unexpected(plain.error());
     }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The `relaydesk` binary as a user drives it: keys and accounts from the CLI, `serve` in another process, changes
 // reaching the running relay without a restart, clear errors and exit codes, and no secret in argv, logs or the store.
+#include "tests/support/mockoauthserver.h"
 #include "tests/support/mockupstream.h"
 #include "tests/support/nodeprocess.h"
 #include "tests/support/relayclient.h"
@@ -10,6 +11,7 @@
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUrlQuery>
 
 using namespace Qt::StringLiterals;
 using rd::test::RelayClient;
@@ -70,6 +72,44 @@ private slots:
         const rd::test::ProcessResult h = cli({u"--help"_s});
         QCOMPARE(h.exitCode, 0);
         QVERIFY(h.out.contains("accounts add-console"));
+    }
+
+    void loginClaudeSignsASubscriptionIn()
+    {
+        rd::test::MockOAuthServer oauth;
+        QVERIFY(oauth.listen());
+        QProcessEnvironment e = env();
+        e.insert(u"RELAYDESK_CLAUDE_TOKEN_URL"_s, oauth.tokenUrl());
+        QProcess login;
+        login.setProcessEnvironment(e);
+        login.start(qEnvironmentVariable("RELAYDESK_BINARY"),
+                    {u"accounts"_s, u"login-claude"_s, u"--name"_s, u"my-max"_s});
+        QByteArray out;
+        QTRY_VERIFY_WITH_TIMEOUT((out += login.readAllStandardOutput(), out.contains("code_challenge=")), 15000);
+        // The user opens the printed address, signs in, and pastes what the page shows: "<code>#<state>".
+        const qsizetype start = out.indexOf("http");
+        const QUrl url(QString::fromLatin1(out.mid(start, out.indexOf('\n', start) - start)));
+        const QUrlQuery query(url);
+        QCOMPARE(query.queryItemValue(u"code_challenge_method"_s), u"S256"_s);
+        QCOMPARE(query.queryItemValue(u"client_id"_s), u"9d1c250a-e61b-44d9-88ed-5944d1962f5e"_s);
+        oauth.expectChallenge("pasted-code-123", query.queryItemValue(u"code_challenge"_s).toLatin1());
+        login.write("pasted-code-123#" + query.queryItemValue(u"state"_s).toLatin1() + "\n");
+        login.closeWriteChannel();
+        QTRY_VERIFY_WITH_TIMEOUT(login.state() == QProcess::NotRunning, 15000);
+        out += login.readAllStandardOutput();
+        QVERIFY2(login.exitCode() == 0, QByteArray(out + login.readAllStandardError()).constData());
+        QVERIFY(out.contains("Signed in"));
+        QVERIFY(out.contains("personal"));
+        QCOMPARE(oauth.exchangeCount(), 1);
+        const rd::test::ProcessResult listed = cli({u"accounts"_s, u"list"_s});
+        QVERIFY(listed.out.contains("claude-oauth"));
+        QVERIFY(!listed.out.contains("sk-ant-oat01"));
+        // Sharing a personal subscription needs an explicit, warned confirmation.
+        const rd::test::ProcessResult refused = cli({u"accounts"_s, u"share"_s, u"my-max"_s});
+        QCOMPARE(refused.exitCode, 2);
+        QVERIFY(refused.err.contains("terms"));
+        QCOMPARE(cli({u"accounts"_s, u"share"_s, u"my-max"_s, u"--i-understand"_s}).exitCode, 0);
+        QCOMPARE(cli({u"accounts"_s, u"unshare"_s, u"my-max"_s}).exitCode, 0);
     }
 
     void cliChangesReachARunningRelay()

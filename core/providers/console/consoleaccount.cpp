@@ -6,10 +6,9 @@
 #include <QJsonObject>
 #include <QUrl>
 
-#include <utility>
-
 #include <algorithm>
 #include <iterator>
+#include <utility>
 
 using namespace Qt::StringLiterals;
 

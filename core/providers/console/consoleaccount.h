@@ -40,7 +40,7 @@ struct AccountState
     // Subscription facts from the unified rate-limit headers: {"five_hour":{"utilization":…,"reset":…},…}
     QString subscriptionFacts() const;
     store::AccountStateRow stateRow(const QString &accountId, qint64 nowMs) const; // health + facts, for the store
-    bool setSubscriptionFacts(const QString &json); // true when they changed
+    bool setSubscriptionFacts(const QString &json);                                // true when they changed
 
 private:
     mutable QMutex m_mutex;
