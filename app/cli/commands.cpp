@@ -197,6 +197,26 @@ int accountsAddConsole(store::Database &db, const QString &dataDir, const Args &
     return code;
 }
 
+// "5h 42% (resets 14:05), 7d 13%" from the unified rate-limit facts the relay saved.
+QString subscriptionSummary(const QString &json)
+{
+    const QJsonObject facts = QJsonDocument::fromJson(json.toUtf8()).object();
+    QStringList parts;
+    for (const QString &window : {u"5h"_s, u"7d"_s}) {
+        const QJsonObject w = facts.value(window).toObject();
+        if (w.isEmpty()) {
+            continue;
+        }
+        QString part = u"%1 %2%"_s.arg(window).arg(qRound(w.value(u"utilization"_s).toDouble() * 100));
+        const qint64 reset = w.value(u"reset"_s).toInteger();
+        if (reset > 0) {
+            part += u" (resets %1)"_s.arg(QDateTime::fromSecsSinceEpoch(reset).toString(u"MM-dd HH:mm"_s));
+        }
+        parts << part;
+    }
+    return parts.join(u", "_s);
+}
+
 int accountsList(store::Database &db)
 {
     auto accounts = db.listAccounts();
@@ -222,6 +242,13 @@ int accountsList(store::Database &db)
         }
         QString state = !r.enabled ? u"disabled"_s : !r.schedulable ? u"not schedulable"_s : health.describe(now);
         QStringList notes;
+        if (r.type == QLatin1String(providers::kClaudeOAuthType)) {
+            notes << (r.sharedWithOthers ? u"subscription, shared"_s : u"subscription, personal"_s);
+            if (row != states->cend()) {
+                notes << subscriptionSummary(row->subscription);
+            }
+            notes.removeAll(QString());
+        }
         if (!r.groupName.isEmpty()) {
             notes << u"group "_s + r.groupName;
         }

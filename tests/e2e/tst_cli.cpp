@@ -152,6 +152,13 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(post().status, 401, 2000); // within about a second, no restart
         QCOMPARE(cli({u"keys"_s, u"enable"_s, u"laptop"_s}).exitCode, 0);
         QTRY_COMPARE_WITH_TIMEOUT(post().status, 200, 2000);
+        // An overloaded upstream: the cooldown shows in `accounts list`, and a reset ends it.
+        upstream.enqueue(rd::test::MockUpstream::error(529, "overloaded_error", "Overloaded"));
+        QCOMPARE(post().status, 529);
+        QTRY_VERIFY_WITH_TIMEOUT(cli({u"accounts"_s, u"list"_s}).out.contains("cooling down until"), 5000);
+        QCOMPARE(post().status, 429);
+        QCOMPARE(cli({u"accounts"_s, u"reset"_s, u"mock"_s}).exitCode, 0);
+        QTRY_COMPARE_WITH_TIMEOUT(post().status, 200, 2000);
         QCOMPARE(cli({u"accounts"_s, u"disable"_s, u"mock"_s}).exitCode, 0);
         QTRY_COMPARE_WITH_TIMEOUT(post().status, 503, 2000);
         QCOMPARE(cli({u"accounts"_s, u"delete"_s, u"nope"_s}).exitCode, 1);

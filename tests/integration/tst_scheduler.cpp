@@ -298,7 +298,7 @@ private slots:
             delete c;
         }
         // Hundreds of streams abandoned mid-way: every slot comes back.
-        for (int round = 0; round < 100; ++round) {
+        for (int round = 0; round < 200; ++round) {
             mock->enqueue(MockUpstream::stream("claude-sonnet-4-5-20250929", {"a", "b", "c"}, 5, 5, 100));
             RelayClient c;
             QVERIFY(c.connectTo(m_relay->port()));
@@ -343,6 +343,38 @@ private slots:
         QCOMPARE(post(body()).status, 503); // the unbound key has no account
         QCOMPARE(post(body(), member).status, 200);
         QCOMPARE(mock->requestCount(), 1);
+    }
+
+    void cooldownsEndByThemselves()
+    {
+        auto *mock = new MockUpstream;
+        QVERIFY(mock->listen());
+        m_mocks.append(mock);
+        rd::test::RelayHarness::AccountOptions a;
+        a.baseUrl = mock->baseUrl();
+        a.cooldownOverrides = u"{\"overloaded\":1}"_s; // per-account override: one second
+        m_ids.append(m_relay->addAccount(a));
+        QVERIFY(m_relay->start());
+        mock->enqueue(MockUpstream::error(529, "overloaded_error", "Overloaded"));
+        QCOMPARE(post(body()).status, 529);
+        const RelayClient::Response cooling = post(body());
+        QCOMPARE(cooling.status, 429);
+        QCOMPARE(cooling.header("retry-after"), "1"_ba);
+        QCOMPARE(mock->requestCount(), 1);                         // while cooling, nothing is sent upstream
+        QTRY_COMPARE_WITH_TIMEOUT(post(body()).status, 200, 3000); // recovered without anyone acting
+    }
+
+    void bannedAccountsAreBlockedNotCooled()
+    {
+        addAccounts(2);
+        QVERIFY(m_relay->start());
+        m_mocks[0]->enqueue(MockUpstream::error(403, "permission_error", "This organization has been disabled."));
+        QCOMPARE(post(body()).status, 200);
+        QCOMPARE(requestsTo(1), 1);
+        m_relay->flushUsage();
+        QTRY_VERIFY(m_relay->db().accountStates()->value(m_ids[0]).blocked);
+        QCOMPARE(post(body("a0000000-0000-4000-8000-000000000001")).status, 200);
+        QCOMPARE(requestsTo(0), 1); // stays out until the user acts
     }
 
     void resettingAnAccountEndsItsCooldown()

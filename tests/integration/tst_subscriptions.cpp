@@ -158,6 +158,18 @@ private slots:
         QVERIFY(m_upstream->requests().last().header("authorization").startsWith("Bearer sk-ant-oat01-mock-"));
     }
 
+    void idleAccountsAreRefreshedInTheBackground()
+    {
+        m_relay->config().backgroundRefreshMs = 100;
+        addSubscription(8 * 60'000); // outside the 5-minute margin, inside twice the margin
+        QVERIFY(m_relay->start());
+        QTRY_COMPARE_WITH_TIMEOUT(m_oauth->refreshCount(), 1, 5000); // no request needed
+        QTRY_VERIFY(storedCredentials().expiresAtMs > QDateTime::currentMSecsSinceEpoch() + 3'600'000);
+        QCOMPARE(post(m_ownerKey).status, 200);
+        QCOMPARE(m_oauth->refreshCount(), 1);
+        QCOMPARE(m_upstream->requestCount(), 1);
+    }
+
     void personalSubscriptionServesOnlyTheOwnersKeys()
     {
         addSubscription(3'600'000);
