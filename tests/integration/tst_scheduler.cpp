@@ -345,6 +345,60 @@ private slots:
         QCOMPARE(mock->requestCount(), 1);
     }
 
+    // The acceptance scenario: one account overloaded, one rate-limited, one healthy; several Claude Code
+    // sessions, several turns each, all streamed.
+    void claudeCodeSessionsSurviveAnOverloadedAndARateLimitedAccount()
+    {
+        addAccounts(3, 50);
+        QVERIFY(m_relay->start());
+        m_mocks[0]->enqueue(MockUpstream::error(529, "overloaded_error", "Overloaded"));
+        const qint64 reset = QDateTime::currentSecsSinceEpoch() + 1800;
+        m_mocks[1]->enqueue(MockUpstream::error(429,
+                                                "rate_limit_error",
+                                                "This request would exceed your account's rate limit.",
+                                                {{"anthropic-ratelimit-unified-reset", QByteArray::number(reset)},
+                                                 {"anthropic-ratelimit-unified-representative-claim", "five_hour"}}));
+        QList<QByteArray> sessions;
+        for (int i = 0; i < 6; ++i) {
+            sessions.append(QByteArray("6b1c2d3e-0000-4000-8000-00000000000") + QByteArray::number(i));
+        }
+        const rd::http::HeaderList claudeCode{
+            {"user-agent", "claude-cli/2.1.332 (external, cli)"},
+            {"x-app", "cli"},
+            {"anthropic-beta", "claude-code-20250219,interleaved-thinking-2025-05-14"}};
+        for (int turn = 0; turn < 4; ++turn) {
+            for (const QByteArray &session : std::as_const(sessions)) {
+                rd::http::HeaderList headers = RelayClient::anthropicHeaders(m_key);
+                headers.append(claudeCode);
+                const RelayClient::Response r = RelayClient::roundTrip(
+                    m_relay->port(), RelayClient::post("/api/v1/messages?beta=true", body(session, true), headers));
+                QCOMPARE(r.status, 200);
+                QVERIFY(r.complete);
+                QVERIFY(r.body.contains("message_stop"));
+            }
+        }
+        // Every session was served by exactly one account (the two failed attempts aside).
+        for (const QByteArray &session : std::as_const(sessions)) {
+            QSet<int> servedBy;
+            for (int i = 0; i < 3; ++i) {
+                const auto requests = m_mocks[i]->requests();
+                for (qsizetype n = (i < 2 ? 1 : 0); n < requests.size(); ++n) {
+                    if (requests.at(n).body.contains(session)) {
+                        servedBy.insert(i);
+                    }
+                }
+            }
+            QCOMPARE(servedBy.size(), 1);
+        }
+        // The cooldowns are recorded where `relaydesk accounts list` reads them.
+        m_relay->flushUsage();
+        QTRY_VERIFY(m_relay->db().accountStates()->contains(m_ids[1]));
+        const auto states = *m_relay->db().accountStates();
+        QVERIFY(states.value(m_ids[0]).cooldownUntilMs > QDateTime::currentMSecsSinceEpoch());
+        QCOMPARE(states.value(m_ids[1]).cooldownUntilMs, reset * 1000);
+        QVERIFY(!states.contains(m_ids[2]) || states.value(m_ids[2]).cooldownUntilMs == 0);
+    }
+
     void cooldownsEndByThemselves()
     {
         auto *mock = new MockUpstream;
