@@ -202,7 +202,10 @@ QString subscriptionSummary(const QString &json)
 {
     const QJsonObject facts = QJsonDocument::fromJson(json.toUtf8()).object();
     QStringList parts;
-    for (const QString &window : {u"5h"_s, u"7d"_s}) {
+    if (const QString plan = facts.value(u"plan"_s).toString(); !plan.isEmpty()) {
+        parts << u"plan "_s + plan;
+    }
+    for (const QString &window : {u"5h"_s, u"7d"_s, u"7d_opus"_s}) {
         const QJsonObject w = facts.value(window).toObject();
         if (w.isEmpty()) {
             continue;

@@ -4,17 +4,99 @@
 #include "core/util/logging.h"
 
 #include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkReply>
 
 using namespace Qt::StringLiterals;
 
 namespace rd::oauth {
 
 namespace {
+constexpr qint64 kFactsIntervalMs = 10 * 60 * 1000;
+
 qint64 nowMs()
 {
     return QDateTime::currentMSecsSinceEpoch();
 }
+
+// {"five_hour":{"utilization":19.0,"resets_at":"…"}} (percent, ISO) → {"5h":{"utilization":0.19,"reset":<epoch s>}}
+QJsonObject factsFromUsage(const QJsonObject &usage)
+{
+    QJsonObject facts;
+    const std::pair<const char *, const char *> windows[] = {
+        {"five_hour", "5h"}, {"seven_day", "7d"}, {"seven_day_opus", "7d_opus"}, {"seven_day_sonnet", "7d_sonnet"}};
+    for (const auto &[name, key] : windows) {
+        const QJsonObject w = usage.value(QLatin1String(name)).toObject();
+        if (w.isEmpty()) {
+            continue;
+        }
+        const QDateTime reset = QDateTime::fromString(w.value(u"resets_at"_s).toString(), Qt::ISODate);
+        facts.insert(QLatin1String(key),
+                     QJsonObject{{u"utilization"_s, w.value(u"utilization"_s).toDouble() / 100.0},
+                                 {u"reset"_s, reset.isValid() ? reset.toSecsSinceEpoch() : 0}});
+    }
+    return facts;
+}
+
+QString planFromProfile(const QJsonObject &profile)
+{
+    const QJsonObject account = profile.value(u"account"_s).toObject();
+    if (account.value(u"has_claude_max"_s).toBool()) {
+        return u"max"_s;
+    }
+    if (account.value(u"has_claude_pro"_s).toBool()) {
+        return u"pro"_s;
+    }
+    return profile.value(u"organization"_s).toObject().value(u"organization_type"_s).toString();
+}
 } // namespace
+
+void TokenRefresher::fetchSubscriptionFacts(const std::shared_ptr<const providers::ConsoleAccount> &account)
+{
+    if (!m_snapshot || !m_snapshot->sealer) {
+        return;
+    }
+    const Result<SecretBytes> plain =
+        m_snapshot->sealer->unseal(account->state->sealedCredentials(account->sealedCredentials), account->id.toUtf8());
+    const Result<providers::ConsoleCredentials> creds =
+        plain ? providers::decodeCredentials(*plain) : tl::unexpected(plain.error());
+    if (!creds || !creds->oauth) {
+        return;
+    }
+    if (!m_nam) {
+        m_nam = new QNetworkAccessManager(this);
+    }
+    QNetworkProxy proxy = account->endpoint.proxy;
+    if (!creds->proxyPassword.isEmpty()) {
+        proxy.setPassword(QString::fromUtf8(creds->proxyPassword.expose()));
+    }
+    m_nam->setProxy(proxy);
+    const QString base = u"%1://%2:%3%4"_s.arg(account->endpoint.tls ? u"https"_s : u"http"_s, account->endpoint.host)
+                             .arg(account->endpoint.port)
+                             .arg(QString::fromUtf8(account->basePath));
+    for (const char *path : {"/api/oauth/usage", "/api/oauth/profile"}) {
+        QNetworkRequest request(QUrl(base + QLatin1String(path)));
+        request.setRawHeader("authorization", "Bearer " + creds->apiKey.expose().toByteArray());
+        request.setRawHeader("anthropic-beta", "oauth-2025-04-20");
+        request.setTransferTimeout(30'000);
+        QNetworkReply *reply = m_nam->get(request);
+        const bool usage = QByteArrayView(path).endsWith("usage");
+        connect(reply, &QNetworkReply::finished, this, [this, reply, account, usage] {
+            reply->deleteLater();
+            if (reply->error() != QNetworkReply::NoError) {
+                // Setup tokens get 403 here; the headers of real traffic still carry the facts.
+                qCDebug(lcOAuth) << "subscription facts for account" << account->id << ":" << reply->errorString();
+                return;
+            }
+            const QJsonObject body = QJsonDocument::fromJson(reply->readAll()).object();
+            const QJsonObject facts = usage ? factsFromUsage(body) : QJsonObject{{u"plan"_s, planFromProfile(body)}};
+            if (!facts.isEmpty() && account->state->mergeSubscriptionFacts(facts) && m_hooks.saveState) {
+                m_hooks.saveState(account->state->stateRow(account->id, nowMs()));
+            }
+        });
+    }
+}
 
 TokenRefresher::TokenRefresher(ClaudeOAuthEndpoints endpoints, qint64 marginMs, int backgroundIntervalMs, Hooks hooks)
     : m_client(new ClaudeTokenClient(std::move(endpoints), this))
@@ -167,12 +249,18 @@ void TokenRefresher::backgroundPass()
         if (!account->oauth || !account->enabled) {
             continue;
         }
+
         const auto availability = account->state->health.availability(now, {});
         const qint64 expires = account->state->tokenExpiresAtMs.load(std::memory_order_acquire);
         // Idle accounts are refreshed ahead of time (twice the margin), so no request has to wait for it.
         if (availability != scheduling::Availability::NeedsSignIn && availability != scheduling::Availability::Blocked
             && expires > 0 && expires - now < 2 * m_marginMs) {
             startOrJoin(account, Waiter{});
+        } else if (availability == scheduling::Availability::Available
+                   && now - m_factsFetchedMs.value(account->id, 0) >= kFactsIntervalMs) {
+            // Only with a token that is not about to be replaced.
+            m_factsFetchedMs.insert(account->id, now);
+            fetchSubscriptionFacts(account);
         }
     }
 }

@@ -10,6 +10,7 @@
 
 #include <QHash>
 #include <QList>
+#include <QNetworkAccessManager>
 #include <QObject>
 #include <QTimer>
 
@@ -58,6 +59,8 @@ private:
                      Result<TokenSet> result);
     void complete(const QString &accountId, const Result<void> &result);
     void backgroundPass();
+    // Subscription facts from the provider's own endpoints (plan, 5-hour and weekly utilisation), now and then.
+    void fetchSubscriptionFacts(const std::shared_ptr<const providers::ConsoleAccount> &account);
 
     ClaudeTokenClient *m_client;
     qint64 m_marginMs;
@@ -66,6 +69,8 @@ private:
     QTimer *m_timer = nullptr;
     std::shared_ptr<const relay::RelaySnapshot> m_snapshot; // this thread only
     QHash<QString, QList<Waiter>> m_waiters;                // account id → who waits for its refresh in flight
+    QHash<QString, qint64> m_factsFetchedMs;                // account id → last usage/profile fetch
+    QNetworkAccessManager *m_nam = nullptr;
     std::atomic<qint64> m_refreshes{0};
 };
 

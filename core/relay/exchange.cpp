@@ -164,8 +164,7 @@ void Exchange::recordSubscriptionFacts()
     if (facts.isEmpty()) {
         return;
     }
-    const QString json = QString::fromUtf8(QJsonDocument(facts).toJson(QJsonDocument::Compact));
-    if (m_account->state->setSubscriptionFacts(json)) {
+    if (m_account->state->mergeSubscriptionFacts(facts)) {
         m_worker->shared().saveState(m_account->state->stateRow(m_account->id, nowMs()));
     }
 }

@@ -167,7 +167,22 @@ private slots:
         QTRY_VERIFY(storedCredentials().expiresAtMs > QDateTime::currentMSecsSinceEpoch() + 3'600'000);
         QCOMPARE(post(m_ownerKey).status, 200);
         QCOMPARE(m_oauth->refreshCount(), 1);
-        QCOMPARE(m_upstream->requestCount(), 1);
+        // The same pass also asks the provider for the plan and the usage windows.
+        QTRY_VERIFY(m_relay->db().accountStates()->value(m_accountId).subscription.contains(u"\"plan\":\"max\""_s));
+        const QJsonObject facts =
+            QJsonDocument::fromJson(m_relay->db().accountStates()->value(m_accountId).subscription.toUtf8()).object();
+        QCOMPARE(facts[u"7d_opus"_s][u"utilization"_s].toDouble(), 0.31);
+        QCOMPARE(facts[u"5h"_s][u"reset"_s].toInteger(),
+                 QDateTime::fromString(u"2026-11-28T18:00:00Z"_s, Qt::ISODate).toSecsSinceEpoch());
+        bool sawUsageCall = false;
+        for (const auto &r : m_upstream->requests()) {
+            if (r.target == "/api/oauth/usage") {
+                sawUsageCall = true;
+                QVERIFY(r.header("authorization").startsWith("Bearer sk-ant-oat01-mock-")); // the fresh token
+                QCOMPARE(r.header("anthropic-beta"), "oauth-2025-04-20"_ba);
+            }
+        }
+        QVERIFY(sawUsageCall);
     }
 
     void personalSubscriptionServesOnlyTheOwnersKeys()

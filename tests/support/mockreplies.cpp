@@ -273,6 +273,17 @@ MockReply MockUpstream::defaultReply(const RecordedRequest &request)
         const QByteArray id = path.mid(modelAt + 11);
         return jsonReply(modelJson(id, id, "2025-09-29T00:00:00Z"));
     }
+    // Subscription endpoints (PROTOCOLS.md §3.1): utilisation in percent, resets as ISO dates.
+    if (request.method == "GET" && path.endsWith("/api/oauth/usage")) {
+        return jsonReply("{\"five_hour\":{\"utilization\":19.0,\"resets_at\":\"2026-11-28T18:00:00Z\"},"
+                         "\"seven_day\":{\"utilization\":7.5,\"resets_at\":\"2026-12-02T09:00:00Z\"},"
+                         "\"seven_day_opus\":{\"utilization\":31.0,\"resets_at\":\"2026-12-02T09:00:00Z\"}}");
+    }
+    if (request.method == "GET" && path.endsWith("/api/oauth/profile")) {
+        return jsonReply("{\"account\":{\"uuid\":\"0b8c…\",\"email\":\"dev@example.com\",\"has_claude_pro\":false,"
+                         "\"has_claude_max\":true},\"organization\":{\"uuid\":\"org-1\","
+                         "\"organization_type\":\"claude_max\"}}");
+    }
     return error(404, "not_found_error", "Not found: " + request.method + ' ' + path);
 }
 

@@ -66,9 +66,14 @@ store::AccountStateRow AccountState::stateRow(const QString &accountId, qint64 n
     return row;
 }
 
-bool AccountState::setSubscriptionFacts(const QString &json)
+bool AccountState::mergeSubscriptionFacts(const QJsonObject &facts)
 {
     QMutexLocker lock(&m_mutex);
+    QJsonObject merged = QJsonDocument::fromJson(m_subscription.toUtf8()).object();
+    for (auto it = facts.begin(); it != facts.end(); ++it) {
+        merged.insert(it.key(), it.value());
+    }
+    const QString json = QString::fromUtf8(QJsonDocument(merged).toJson(QJsonDocument::Compact));
     return std::exchange(m_subscription, json) != json;
 }
 

@@ -9,6 +9,7 @@
 
 #include <QByteArray>
 #include <QHash>
+#include <QJsonObject>
 #include <QMutex>
 #include <QString>
 
@@ -39,8 +40,8 @@ struct AccountState
 
     // Subscription facts from the unified rate-limit headers: {"five_hour":{"utilization":…,"reset":…},…}
     QString subscriptionFacts() const;
+    bool mergeSubscriptionFacts(const QJsonObject &facts); // newer windows replace older ones; true when changed
     store::AccountStateRow stateRow(const QString &accountId, qint64 nowMs) const; // health + facts, for the store
-    bool setSubscriptionFacts(const QString &json);                                // true when they changed
 
 private:
     mutable QMutex m_mutex;
