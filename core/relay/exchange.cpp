@@ -121,7 +121,7 @@ void Exchange::send()
 void Exchange::requestToken()
 {
     QPointer<Exchange> self(this);
-    m_worker->shared().refresher->refresh(m_account, m_worker->mailbox(), [self](Result<void> result) {
+    m_worker->shared().refresher->refresh(m_account, m_worker->mailbox(), [self](const Result<void> &result) {
         if (self) {
             self->onTokenReady(result);
         }
