@@ -167,6 +167,7 @@ void TokenRefresher::startOrJoin(const std::shared_ptr<const providers::ConsoleA
             if (m_hooks.saveState) {
                 m_hooks.saveState(account->state->stateRow(account->id, nowMs()));
             }
+            emit needsSignIn(account->id, u"the setup token has expired"_s);
             complete(account->id, fail(ErrorCode::ReauthorizationRequired, u"the setup token has expired"_s));
         }
         return;
@@ -197,6 +198,7 @@ void TokenRefresher::onRefreshed(const std::shared_ptr<const providers::ConsoleA
             if (m_hooks.saveState) {
                 m_hooks.saveState(account->state->stateRow(account->id, now));
             }
+            emit needsSignIn(account->id, result.error().detail);
         } else {
             qCWarning(lcOAuth) << "token refresh for account" << account->id << "failed:" << result.error().detail;
         }

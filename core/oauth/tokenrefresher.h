@@ -46,6 +46,9 @@ public:
 
     void start(); // on the refresher's thread: the background timer
 
+signals:
+    void needsSignIn(const QString &accountId, const QString &reason); // the grant is gone: the user must act
+
 private:
     struct Waiter
     {

@@ -23,8 +23,8 @@ struct RelayConfig
     qint64 stickyTtlMs = 3'600'000;
     qint64 stickyRenewThresholdMs = 900'000;
     oauth::ClaudeOAuthEndpoints claudeOAuth = oauth::ClaudeOAuthEndpoints::defaults();
-    qint64 tokenRefreshMarginMs = 300'000; // refresh before use when a token expires within this
-    int backgroundRefreshMs = 60'000;      // how often idle accounts are checked
+    qint64 tokenRefreshMarginMs = 60'000; // refresh before use when a token expires within this (idle: twice this)
+    int backgroundRefreshMs = 60'000;     // how often idle accounts are checked
 
     int effectiveWorkers() const;
 };

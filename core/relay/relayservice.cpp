@@ -104,6 +104,7 @@ void RelayService::start()
     m_refresher->moveToThread(&m_configThread);
     connect(&m_configThread, &QThread::finished, m_refresher, &QObject::deleteLater);
     m_shared->refresher = m_refresher;
+    connect(m_refresher, &oauth::TokenRefresher::needsSignIn, this, &RelayService::accountNeedsSignIn);
     m_configThread.start();
     QMetaObject::invokeMethod(m_watcher, &ConfigWatcher::start, Qt::QueuedConnection);
     QMetaObject::invokeMethod(m_refresher, &oauth::TokenRefresher::start, Qt::QueuedConnection);

@@ -64,6 +64,7 @@ signals:
     void listening(const QHostAddress &address, quint16 port);
     void startFailed(const rd::Error &error);
     void configApplied(qint64 revision);
+    void accountNeedsSignIn(const QString &accountId, const QString &reason); // for the window and notifications
 
 private:
     void applySnapshot(std::shared_ptr<const RelaySnapshot> snapshot);

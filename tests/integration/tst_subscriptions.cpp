@@ -11,6 +11,7 @@
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSignalSpy>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -83,7 +84,7 @@ private slots:
 
     void refreshesBeforeUseAndSendsTheSubscriptionHeaders()
     {
-        addSubscription(60'000); // expires in a minute: inside the margin
+        addSubscription(30'000); // expires in half a minute: inside the 60 s margin
         QVERIFY(m_relay->start());
         const RelayClient::Response r =
             post(m_ownerKey, {{"anthropic-beta", "claude-code-20250219,interleaved-thinking-2025-05-14"}});
@@ -136,11 +137,14 @@ private slots:
         m_relay->addAccount(console);
         m_oauth->revokeAll();
         QVERIFY(m_relay->start());
+        QSignalSpy signedOut(m_relay->service(), &rd::relay::RelayService::accountNeedsSignIn);
         const RelayClient::Response r = post(m_ownerKey);
         QCOMPARE(r.status, 200);
         QCOMPARE(m_upstream->requests().first().header("x-api-key"), "sk-ant-api03-console-fallback"_ba);
         m_relay->flushUsage();
         QTRY_VERIFY(m_relay->db().accountStates()->value(m_accountId).needsSignIn);
+        QCOMPARE(signedOut.size(), 1); // the event the window and notifications listen to
+        QCOMPARE(signedOut.first().at(0).toString(), m_accountId);
         // Out of rotation: no more refresh attempts for it.
         QCOMPARE(post(m_ownerKey).status, 200);
         QCOMPARE(m_oauth->refreshCount(), 1);
@@ -161,7 +165,7 @@ private slots:
     void idleAccountsAreRefreshedInTheBackground()
     {
         m_relay->config().backgroundRefreshMs = 100;
-        addSubscription(8 * 60'000); // outside the 5-minute margin, inside twice the margin
+        addSubscription(90'000); // outside the 60 s margin, inside twice the margin
         QVERIFY(m_relay->start());
         QTRY_COMPARE_WITH_TIMEOUT(m_oauth->refreshCount(), 1, 5000); // no request needed
         QTRY_VERIFY(storedCredentials().expiresAtMs > QDateTime::currentMSecsSinceEpoch() + 3'600'000);
