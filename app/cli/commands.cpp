@@ -82,17 +82,23 @@ int keysList(store::Database &db)
         printErr(u"relaydesk: "_s + keys.error().detail);
         return 1;
     }
-    printOut(u"%1  %2  %3  %4  %5"_s.arg(u"ID"_s, -20)
+    printOut(u"%1  %2  %3  %4  %5  %6"_s.arg(u"ID"_s, -20)
                  .arg(u"NAME"_s, -24)
                  .arg(u"ENABLED"_s, -7)
                  .arg(u"HASH"_s, -8)
-                 .arg(u"CREATED"_s));
+                 .arg(u"CREATED"_s, -20)
+                 .arg(u"USES"_s));
     for (const auto &k : std::as_const(*keys)) {
-        printOut(u"%1  %2  %3  %4  %5"_s.arg(k.id, -20)
+        QString uses = k.binding.isEmpty() ? u"shared pool"_s : k.binding;
+        if (k.isOwner) {
+            uses += u", owner (personal subscriptions)"_s;
+        }
+        printOut(u"%1  %2  %3  %4  %5  %6"_s.arg(k.id, -20)
                      .arg(k.name, -24)
                      .arg(yesNo(k.enabled), -7)
                      .arg(QString::fromLatin1(auth::logId(k.keyHash)), -8)
-                     .arg(k.createdAt.toString(Qt::ISODate)));
+                     .arg(k.createdAt.toString(Qt::ISODate), -20)
+                     .arg(uses));
     }
     return 0;
 }

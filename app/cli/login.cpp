@@ -13,6 +13,7 @@
 
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <optional>
 
 using namespace Qt::StringLiterals;
@@ -158,6 +159,15 @@ int loginClaude(store::Database &db, const QString &dataDir, const Args &a)
 
 int shareAccount(store::Database &db, const QString &target, bool share, bool confirmed)
 {
+    const auto accounts = db.listAccounts();
+    const bool subscription =
+        accounts && std::any_of(accounts->cbegin(), accounts->cend(), [&](const auto &a) {
+            return (a.id == target || a.name == target) && a.type == QLatin1String(providers::kClaudeOAuthType);
+        });
+    if (accounts && !subscription) {
+        printErr(u"relaydesk: '%1' is not a subscription account; only subscriptions are personal"_s.arg(target));
+        return 1;
+    }
     if (share && !confirmed) {
         printErr(u"relaydesk: sharing a personal subscription with other people's keys may break the provider's terms "
                  "of use. If that is what you want, run it again with --i-understand."_s);

@@ -162,6 +162,8 @@ private slots:
         QCOMPARE(cli({u"accounts"_s, u"disable"_s, u"mock"_s}).exitCode, 0);
         QTRY_COMPARE_WITH_TIMEOUT(post().status, 503, 2000);
         QCOMPARE(cli({u"accounts"_s, u"delete"_s, u"nope"_s}).exitCode, 1);
+        QCOMPARE(cli({u"accounts"_s, u"share"_s, u"mock"_s, u"--i-understand"_s}).exitCode, 1); // not a subscription
+        QVERIFY(cli({u"keys"_s, u"list"_s}).out.contains("shared pool"));
 
         serve.terminate(); // SIGTERM: a clean stop
         QTRY_VERIFY_WITH_TIMEOUT(serve.state() == QProcess::NotRunning, 10000);
