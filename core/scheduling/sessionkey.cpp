@@ -21,11 +21,21 @@ QByteArray toBytes(std::string_view text)
     return QByteArray(text.data(), static_cast<qsizetype>(text.size()));
 }
 
-// hex(sha256(text)), first 32 characters (the first 16 bytes of the digest).
+// hex(sha256(text)), first 32 characters (the first 16 bytes of the digest). A text longer than 64 KiB is hashed as
+// its first 64 KiB plus its length: the key stays as stable per conversation, and a multi-megabyte prompt no longer
+// costs a full hash on every request (the key is only compared with keys this relay made).
 QByteArray shortHash(const std::string &text)
 {
+    constexpr size_t kHashedPrefix = 64 * 1024;
     unsigned char digest[SHA256_DIGEST_LENGTH];
-    SHA256(reinterpret_cast<const unsigned char *>(text.data()), text.size(), digest);
+    if (text.size() <= kHashedPrefix) {
+        SHA256(reinterpret_cast<const unsigned char *>(text.data()), text.size(), digest);
+    } else {
+        std::string bounded = text.substr(0, kHashedPrefix);
+        bounded.push_back('\0');
+        bounded.append(std::to_string(text.size()));
+        SHA256(reinterpret_cast<const unsigned char *>(bounded.data()), bounded.size(), digest);
+    }
     return QByteArray(reinterpret_cast<const char *>(digest), 16).toHex();
 }
 

@@ -74,6 +74,7 @@ class TestSessionKey : public QObject
 {
     Q_OBJECT
 private slots:
+    void hashesOnlyABoundedPrefixOfHugePrompts();
     void followsTheRulesInOrder_data();
     void followsTheRulesInOrder();
 };
@@ -195,6 +196,27 @@ void TestSessionKey::followsTheRulesInOrder()
     // In place (the request parser leaves padding) and from a copy (no spare capacity).
     QCOMPARE(rd::scheduling::anthropicSessionKey(withSpare(body, 128), headers), expected);
     QCOMPARE(rd::scheduling::anthropicSessionKey(tight(body), headers), expected);
+}
+
+void TestSessionKey::hashesOnlyABoundedPrefixOfHugePrompts()
+{
+    const QByteArray prefix(64 * 1024, 'p');
+    auto bodyWith = [](const QByteArray &text) -> QByteArray {
+        return "{\"model\":\"m\",\"max_tokens\":1,\"messages\":[{\"role\":\"user\",\"content\":\"" + text + "\"}]}";
+    };
+    const QByteArray longer = prefix + QByteArray(1000, 'x');
+    const QByteArray key = rd::scheduling::anthropicSessionKey(bodyWith(longer), {});
+    // The first 64 KiB, a NUL and the full length.
+    const QByteArray expected = QCryptographicHash::hash(QByteArray(prefix + '\0' + QByteArray::number(longer.size())),
+                                                         QCryptographicHash::Sha256)
+                                    .toHex()
+                                    .left(32);
+    QCOMPARE(key, expected);
+    QCOMPARE(rd::scheduling::anthropicSessionKey(bodyWith(longer), {}), key); // stable
+    QVERIFY(rd::scheduling::anthropicSessionKey(bodyWith(prefix + QByteArray(1001, 'x')), {}) != key);
+    // At the limit the whole text is hashed, as the rule says.
+    QCOMPARE(rd::scheduling::anthropicSessionKey(bodyWith(prefix), {}),
+             QCryptographicHash::hash(prefix, QCryptographicHash::Sha256).toHex().left(32));
 }
 
 QTEST_GUILESS_MAIN(TestSessionKey)
