@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/relay/messagesrequest.h"
 
+#include "core/scheduling/sessionkeydom.h"
+
 #include <QJsonDocument>
 #include <QJsonValue>
 
@@ -48,7 +50,8 @@ void locateModelToken(const char *data, size_t size, size_t capacity, MessagesRe
 }
 } // namespace
 
-Result<MessagesRequestInfo> inspectMessagesBody(const QByteArray &body, bool locateModel)
+Result<MessagesRequestInfo>
+inspectMessagesBody(const QByteArray &body, bool locateModel, const http::HeaderList *sessionHeaders)
 {
     // DOM parsing dispatches at run time to the best SIMD kernel of this CPU.
     thread_local dom::parser parser;
@@ -100,6 +103,9 @@ Result<MessagesRequestInfo> inspectMessagesBody(const QByteArray &body, bool loc
     }
     if (info.model.isEmpty()) {
         return fail(ErrorCode::BadRequest, u"model: Field required"_s);
+    }
+    if (sessionHeaders) {
+        info.sessionKey = scheduling::anthropicSessionKey(root, *sessionHeaders); // before another parse reuses memory
     }
     if (locateModel) {
         locateModelToken(data, static_cast<size_t>(body.size()), capacity, info);

@@ -7,7 +7,6 @@
 #include "core/relay/messagesrequest.h"
 #include "core/relay/usagerecorder.h"
 #include "core/scheduling/accountselector.h"
-#include "core/scheduling/sessionkey.h"
 #include "core/scheduling/upstreamverdict.h"
 #include "core/util/logging.h"
 
@@ -236,17 +235,16 @@ void RelayWorker::startExchange(http::ClientConnection *c,
         const bool mappingPossible = std::any_of(m_snapshot->accounts.cbegin(),
                                                  m_snapshot->accounts.cend(),
                                                  [](const auto &a) { return !a->modelMap.isEmpty(); });
-        Result<MessagesRequestInfo> inspected = inspectMessagesBody(request.body, mappingPossible);
+        Result<MessagesRequestInfo> inspected = inspectMessagesBody(
+            request.body, mappingPossible, route.route == Route::Messages ? &request.headers : nullptr);
         if (!inspected) {
             answerError(c, route.dialect, ErrorKind::InvalidRequest, inspected.error().detail);
             return;
         }
         plan.requestModel = inspected->model;
         plan.modelFamily = scheduling::modelFamily(inspected->model);
+        plan.sessionKey = inspected->sessionKey;
         plan.bodyInfo = std::move(*inspected);
-        if (route.route == Route::Messages) {
-            plan.sessionKey = scheduling::anthropicSessionKey(request.body, request.headers);
-        }
     }
     switch (route.route) {
     case Route::Messages:

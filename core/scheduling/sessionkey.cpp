@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/scheduling/sessionkey.h"
 
+#include "core/scheduling/sessionkeydom.h"
+
 #include <QRegularExpression>
 
 #include <openssl/sha.h>
@@ -232,6 +234,11 @@ QByteArray anthropicSessionKey(const QByteArray &body, const rd::http::HeaderLis
     if (!parseObject(body, root)) {
         return {};
     }
+    return anthropicSessionKey(root, headers);
+}
+
+QByteArray anthropicSessionKey(const dom::object &root, const rd::http::HeaderList &headers)
+{
     QByteArray key = metadataSessionId(root);
     if (key.isEmpty()) {
         key = rd::http::headerValue(headers, "x-claude-code-session-id");

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/relay/messagesrequest.h"
+#include "core/scheduling/sessionkey.h"
 
 #include <QTest>
 
@@ -29,6 +30,23 @@ class TestMessagesRequest : public QObject
 {
     Q_OBJECT
 private slots:
+    void findsTheSessionKeyFromTheSameParse()
+    {
+        const QByteArray body = "{\"model\":\"m\",\"max_tokens\":1,\"system\":\"You are terse.\","
+                                "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        const rd::http::HeaderList none;
+        const rd::http::HeaderList header{{"x-claude-code-session-id", "6f1d0c3a-aaaa-4bbb-8ccc-0123456789ab"}};
+        for (const rd::http::HeaderList &headers : {none, header}) {
+            const auto info = rd::relay::inspectMessagesBody(body, true, &headers);
+            QVERIFY(info.has_value());
+            QVERIFY(!info->sessionKey.isEmpty());
+            QCOMPARE(info->sessionKey, rd::scheduling::anthropicSessionKey(body, headers));
+            QCOMPARE(info->model, "m"_ba); // the model is still found after the session key was read
+            QVERIFY(info->modelOffset > 0);
+        }
+        QVERIFY(rd::relay::inspectMessagesBody(body)->sessionKey.isEmpty()); // only when asked for
+    }
+
     void readsModelAndStream_data()
     {
         QTest::addColumn<QByteArray>("body");
