@@ -82,7 +82,12 @@ void ClientConnection::onReadyRead()
         m_inbuf.clear();
         m_inpos = 0;
     }
-    m_inbuf.append(m_socket->read(std::max<qint64>(available, kReadChunk)));
+    // Read straight into the buffer: no temporary QByteArray, one copy less for every body byte.
+    const qsizetype before = m_inbuf.size();
+    const qint64 want = std::max<qint64>(available, kReadChunk);
+    m_inbuf.resize(before + want);
+    const qint64 got = m_socket->read(m_inbuf.data() + before, want);
+    m_inbuf.resize(before + std::max<qint64>(got, 0));
     if (m_state == State::Reading) {
         processInput();
     }
