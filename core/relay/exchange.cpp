@@ -7,6 +7,7 @@
 #include "core/relay/relayworker.h"
 #include "core/relay/usagerecorder.h"
 #include "core/scheduling/stickymap.h"
+#include "core/usage/pricing.h"
 #include "core/util/logging.h"
 
 #include <QDateTime>
@@ -510,6 +511,12 @@ void Exchange::finish(bool aborted)
         row.cacheCreate5mTokens = u.cacheCreate5mTokens;
         row.cacheCreate1hTokens = u.cacheCreate1hTokens;
         row.cacheReadTokens = u.cacheReadTokens;
+        if (u.seen) {
+            const usage::Cost cost =
+                usage::PriceTable::builtIn()->cost(u.model.isEmpty() ? m_plan.requestModel : u.model, u);
+            row.costUsd = cost.usd;
+            row.costEstimated = cost.estimated;
+        }
         if (!u.seen && isSuccess(m_status) && !aborted) {
             qCWarning(lcUsage) << "no usage in the answer to request" << row.requestId << "; none recorded";
         }

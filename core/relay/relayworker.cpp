@@ -32,7 +32,8 @@ QJsonObject totalsJson(const store::UsageTotals &t)
                        {u"output_tokens"_s, t.outputTokens},
                        {u"cache_creation_5m_input_tokens"_s, t.cacheCreate5mTokens},
                        {u"cache_creation_1h_input_tokens"_s, t.cacheCreate1hTokens},
-                       {u"cache_read_input_tokens"_s, t.cacheReadTokens}};
+                       {u"cache_read_input_tokens"_s, t.cacheReadTokens},
+                       {u"cost_usd"_s, t.costUsd}};
 }
 } // namespace
 

@@ -18,6 +18,7 @@ void UsageRecorder::record(store::UsageRow &&row)
         t.cacheCreate5mTokens += row.cacheCreate5mTokens;
         t.cacheCreate1hTokens += row.cacheCreate1hTokens;
         t.cacheReadTokens += row.cacheReadTokens;
+        t.costUsd += row.costUsd;
     }
     m_recorded.fetch_add(1, std::memory_order_relaxed);
     if (m_sink) {

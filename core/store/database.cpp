@@ -190,6 +190,8 @@ UsageRow usageFromQuery(const QSqlQuery &query)
     row.usageSeen = query.value(14).toBool();
     row.firstByteMs = query.value(15).isNull() ? -1 : query.value(15).toLongLong();
     row.totalMs = query.value(16).toLongLong();
+    row.costUsd = query.value(17).toDouble();
+    row.costEstimated = query.value(18).toBool();
     return row;
 }
 
@@ -212,12 +214,14 @@ QVariantList usageValues(const UsageRow &row)
             row.cacheReadTokens,
             int(row.usageSeen),
             row.firstByteMs < 0 ? QVariant(QMetaType::fromType<qint64>()) : QVariant(row.firstByteMs),
-            row.totalMs};
+            row.totalMs,
+            row.costUsd,
+            int(row.costEstimated)};
 }
 
 const QString kUsageColumns = u"request_id, ts_ms, key_id, account_id, model, route, status, stream, aborted, "
                               "input_tokens, output_tokens, cache_create_5m_tokens, cache_create_1h_tokens, "
-                              "cache_read_tokens, usage_seen, first_byte_ms, total_ms"_s;
+                              "cache_read_tokens, usage_seen, first_byte_ms, total_ms, cost_usd, cost_estimated"_s;
 
 } // namespace
 
@@ -560,8 +564,8 @@ Result<void> Database::insertUsage(const QList<UsageRow> &rows)
     {
         QSqlQuery query(m_db);
         if (!query.prepare(
-                u"INSERT INTO usage_requests (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s.arg(
-                    kUsageColumns))) {
+                u"INSERT INTO usage_requests (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s
+                    .arg(kUsageColumns))) {
             return sqlFailure(u"insert usage"_s, query.lastError());
         }
         for (const UsageRow &row : rows) {
@@ -595,9 +599,10 @@ Result<QList<UsageRow>> Database::recentUsage(int limit)
 
 Result<UsageTotals> Database::usageTotals(const QString &keyId, qint64 sinceMs)
 {
-    QString sql = u"SELECT COUNT(*), COALESCE(SUM(input_tokens), 0), COALESCE(SUM(output_tokens), 0), "
-                  "COALESCE(SUM(cache_create_5m_tokens), 0), COALESCE(SUM(cache_create_1h_tokens), 0), "
-                  "COALESCE(SUM(cache_read_tokens), 0) FROM usage_requests WHERE ts_ms >= ?"_s;
+    QString sql =
+        u"SELECT COUNT(*), COALESCE(SUM(input_tokens), 0), COALESCE(SUM(output_tokens), 0), "
+        "COALESCE(SUM(cache_create_5m_tokens), 0), COALESCE(SUM(cache_create_1h_tokens), 0), "
+        "COALESCE(SUM(cache_read_tokens), 0), COALESCE(SUM(cost_usd), 0) FROM usage_requests WHERE ts_ms >= ?"_s;
     QVariantList values{sinceMs};
     if (!keyId.isEmpty()) {
         sql += u" AND key_id = ?"_s;
@@ -615,18 +620,20 @@ Result<UsageTotals> Database::usageTotals(const QString &keyId, qint64 sinceMs)
         totals.cacheCreate5mTokens = query->value(3).toLongLong();
         totals.cacheCreate1hTokens = query->value(4).toLongLong();
         totals.cacheReadTokens = query->value(5).toLongLong();
+        totals.costUsd = query->value(6).toDouble();
     }
     return totals;
 }
 
 Result<QHash<QString, UsageTotals>> Database::usageTotalsByKey()
 {
-    auto query = run(m_db,
-                     u"sum usage by key"_s,
-                     u"SELECT key_id, COUNT(*), COALESCE(SUM(input_tokens), 0), COALESCE(SUM(output_tokens), 0), "
-                     "COALESCE(SUM(cache_create_5m_tokens), 0), COALESCE(SUM(cache_create_1h_tokens), 0), "
-                     "COALESCE(SUM(cache_read_tokens), 0) FROM usage_requests GROUP BY key_id"_s,
-                     {});
+    auto query =
+        run(m_db,
+            u"sum usage by key"_s,
+            u"SELECT key_id, COUNT(*), COALESCE(SUM(input_tokens), 0), COALESCE(SUM(output_tokens), 0), "
+            "COALESCE(SUM(cache_create_5m_tokens), 0), COALESCE(SUM(cache_create_1h_tokens), 0), "
+            "COALESCE(SUM(cache_read_tokens), 0), COALESCE(SUM(cost_usd), 0) FROM usage_requests GROUP BY key_id"_s,
+            {});
     if (!query) {
         return tl::unexpected(query.error());
     }
@@ -639,6 +646,7 @@ Result<QHash<QString, UsageTotals>> Database::usageTotalsByKey()
         t.cacheCreate5mTokens = query->value(4).toLongLong();
         t.cacheCreate1hTokens = query->value(5).toLongLong();
         t.cacheReadTokens = query->value(6).toLongLong();
+        t.costUsd = query->value(7).toDouble();
     }
     return out;
 }

@@ -66,7 +66,13 @@ QList<Migration> buildMigrations()
         u"ALTER TABLE accounts ADD COLUMN subscription_plan TEXT"_s,
         u"ALTER TABLE account_state ADD COLUMN subscription TEXT"_s,
     };
-    return {initial, scheduler, oauth};
+    // REAL is SQLite's double; PostgreSQL spells it DOUBLE PRECISION.
+    Migration cost{4, "cost per request", {}};
+    cost.sqlite = QStringList{
+        u"ALTER TABLE usage_requests ADD COLUMN cost_usd REAL NOT NULL DEFAULT 0"_s,
+        u"ALTER TABLE usage_requests ADD COLUMN cost_estimated INTEGER NOT NULL DEFAULT 0"_s,
+    };
+    return {initial, scheduler, oauth, cost};
 }
 
 } // namespace

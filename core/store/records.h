@@ -88,6 +88,8 @@ struct UsageRow
     bool usageSeen = false;  // false when the upstream reported no usage (never estimated)
     qint64 firstByteMs = -1; // -1 = no byte reached the client
     qint64 totalMs = 0;
+    double costUsd = 0;         // from the price table (PROTOCOLS.md §7.9)
+    bool costEstimated = false; // the model was not in the table: fallback price
 };
 
 struct UsageTotals
@@ -98,6 +100,7 @@ struct UsageTotals
     qint64 cacheCreate5mTokens = 0;
     qint64 cacheCreate1hTokens = 0;
     qint64 cacheReadTokens = 0;
+    double costUsd = 0;
 };
 
 } // namespace rd::store

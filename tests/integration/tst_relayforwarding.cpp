@@ -93,6 +93,9 @@ private slots:
         QCOMPARE(row.cacheCreate1hTokens, qint64(1500));
         QCOMPARE(row.cacheCreate5mTokens, qint64(0));
         QCOMPARE(row.model, u"claude-sonnet-4-5-20250929"_s);
+        // $3 in, $15 out, $0.30 cache reads, $6 1-hour cache writes per million tokens.
+        QVERIFY(qAbs(row.costUsd - (12 * 3e-6 + 6 * 15e-6 + 1500 * 0.3e-6 + 1500 * 6e-6)) < 1e-12);
+        QVERIFY(!row.costEstimated);
         QCOMPARE(row.keyId, u"key_test1"_s);
         QVERIFY(!row.stream);
         QVERIFY(!row.aborted);
@@ -216,6 +219,7 @@ private slots:
         QCOMPARE(o[u"name"_s].toString(), u"tester"_s);
         QCOMPARE(o[u"usage"_s][u"total"_s][u"requests"_s].toInt(), 1);
         QCOMPARE(o[u"usage"_s][u"total"_s][u"input_tokens"_s].toInt(), 12);
+        QVERIFY(o[u"usage"_s][u"total"_s][u"cost_usd"_s].toDouble() > 0);
         const RelayClient::Response me = call(RelayClient::get("/api/v1/me", auth()));
         QCOMPARE(QJsonDocument::fromJson(me.body).object()[u"id"_s].toString(), u"user_key_test1"_s);
         QCOMPARE(call(RelayClient::get("/api/v1/organizations/org1/usage", auth())).status, 200);
