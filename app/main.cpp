@@ -104,5 +104,8 @@ int main(int argc, char **argv)
     if (command == u"status"_s) {
         return rd::cli::statusCommand(rest);
     }
+    if (command == u"usage"_s) {
+        return rd::cli::usageCommand(rest);
+    }
     return rd::cli::usageError(u"unknown command '%1'"_s.arg(command));
 }

@@ -11,6 +11,7 @@ namespace rd::cli {
 int keysCommand(const QStringList &args);
 int accountsCommand(const QStringList &args);
 int statusCommand(const QStringList &args);
+int usageCommand(const QStringList &args);
 int serveCommand(const QStringList &args); // headless relay until SIGINT/SIGTERM
 QString usageText();
 

@@ -72,6 +72,8 @@ public:
     [[nodiscard]] Result<QList<UsageRow>> recentUsage(int limit);        // newest first
     [[nodiscard]] Result<UsageTotals> usageTotals(const QString &keyId = {}, qint64 sinceMs = 0);
     [[nodiscard]] Result<QHash<QString, UsageTotals>> usageTotalsByKey(); // all time, one row per key
+    // Totals per key, model or account ("key", "model", "account") since sinceMs, largest cost first.
+    [[nodiscard]] Result<QList<QPair<QString, UsageTotals>>> usageGrouped(const QString &by, qint64 sinceMs);
 
     QSqlDatabase &connection() { return m_db; }
 

@@ -3,6 +3,7 @@
 #include "core/store/database.h"
 #include "core/store/sqlhelpers.h"
 
+#include <QHash>
 #include <QSqlQuery>
 
 using namespace Qt::StringLiterals;
@@ -154,6 +155,41 @@ Result<QList<StickyRow>> Database::stickySessions()
                              query->value(1).toString().toLatin1(),
                              query->value(2).toString(),
                              query->value(3).toLongLong()});
+    }
+    return out;
+}
+
+Result<QList<QPair<QString, UsageTotals>>> Database::usageGrouped(const QString &by, qint64 sinceMs)
+{
+    // The column comes from this fixed table, never from the caller's text.
+    const QHash<QString, QString> columns{
+        {u"key"_s, u"key_id"_s}, {u"model"_s, u"model"_s}, {u"account"_s, u"account_id"_s}};
+    const QString column = columns.value(by);
+    if (column.isEmpty()) {
+        return fail(ErrorCode::InvalidArgument, u"usage can be grouped by key, model or account, not '%1'"_s.arg(by));
+    }
+    auto query =
+        run(m_db,
+            u"group usage"_s,
+            u"SELECT COALESCE(%1, ''), COUNT(*), COALESCE(SUM(input_tokens), 0), COALESCE(SUM(output_tokens), 0), "
+            "COALESCE(SUM(cache_create_5m_tokens), 0), COALESCE(SUM(cache_create_1h_tokens), 0), "
+            "COALESCE(SUM(cache_read_tokens), 0), COALESCE(SUM(cost_usd), 0) FROM usage_requests "
+            "WHERE ts_ms >= ? GROUP BY 1 ORDER BY 8 DESC, 2 DESC"_s.arg(column),
+            {sinceMs});
+    if (!query) {
+        return tl::unexpected(query.error());
+    }
+    QList<QPair<QString, UsageTotals>> out;
+    while (query->next()) {
+        UsageTotals t;
+        t.requests = query->value(1).toLongLong();
+        t.inputTokens = query->value(2).toLongLong();
+        t.outputTokens = query->value(3).toLongLong();
+        t.cacheCreate5mTokens = query->value(4).toLongLong();
+        t.cacheCreate1hTokens = query->value(5).toLongLong();
+        t.cacheReadTokens = query->value(6).toLongLong();
+        t.costUsd = query->value(7).toDouble();
+        out.append({query->value(0).toString(), t});
     }
     return out;
 }

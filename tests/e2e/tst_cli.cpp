@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The `relaydesk` binary as a user drives it: keys and accounts from the CLI, `serve` in another process, changes
 // reaching the running relay without a restart, clear errors and exit codes, and no secret in argv, logs or the store.
+#include "core/store/database.h"
 #include "tests/support/mockoauthserver.h"
 #include "tests/support/mockupstream.h"
 #include "tests/support/nodeprocess.h"
@@ -181,6 +182,30 @@ private slots:
         const rd::test::ProcessResult listed = cli({u"accounts"_s, u"list"_s});
         QVERIFY(!listed.out.contains(kApiKey));
         QVERIFY(!cli({u"keys"_s, u"list"_s}).out.contains(key));
+
+        // `relaydesk usage`: per-key totals that add up to the per-request rows.
+        const rd::test::ProcessResult usage = cli({u"usage"_s, u"--by"_s, u"key"_s, u"--since"_s, u"7d"_s, u"--csv"_s});
+        QCOMPARE(usage.exitCode, 0);
+        const QList<QByteArray> lines = usage.out.trimmed().split('\n');
+        QVERIFY(lines.first().startsWith("key,name,requests,"));
+        qint64 requests = 0;
+        double cost = 0;
+        for (qsizetype i = 1; i < lines.size(); ++i) {
+            const QList<QByteArray> cells = lines.at(i).split(',');
+            QCOMPARE(cells.size(), 9);
+            requests += cells.at(2).toLongLong();
+            cost += cells.at(8).toDouble();
+        }
+        QVERIFY(usage.out.contains(",laptop,"));
+        auto db = rd::store::Database::open(rd::store::StoreLocation{m_dir.path() + u"/relaydesk.db"_s}, u"check"_s);
+        QVERIFY(db.has_value());
+        const auto totals = db->usageTotals();
+        QCOMPARE(requests, totals->requests);
+        QVERIFY(qAbs(cost - totals->costUsd) < 1e-5);
+        QVERIFY(totals->costUsd > 0);
+        QVERIFY(cli({u"usage"_s, u"--by"_s, u"model"_s}).out.contains("claude-haiku-4-5"));
+        QCOMPARE(cli({u"usage"_s, u"--by"_s, u"colour"_s}).exitCode, 2);
+        QCOMPARE(cli({u"usage"_s, u"--since"_s, u"yesterday"_s}).exitCode, 2);
     }
 };
 
