@@ -100,6 +100,5 @@ private slots:
     }
 };
 
-
 QTEST_GUILESS_MAIN(TestPricing)
 #include "tst_pricing.moc"
