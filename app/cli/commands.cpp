@@ -66,6 +66,16 @@ int keysCreate(store::Database &db, const Args &a)
     record.createdAt = QDateTime::currentDateTimeUtc();
     record.binding = a.value(u"bind"_s);
     record.isOwner = a.has(u"owner"_s);
+    record.permissions = a.value(u"services"_s);
+    record.allowedModels = a.value(u"allow-models"_s);
+    record.deniedModels = a.value(u"deny-models"_s);
+    if (const QString expires = a.value(u"expires"_s); !expires.isEmpty()) {
+        const QDate date = QDate::fromString(expires, Qt::ISODate);
+        if (!date.isValid()) {
+            return usageError(u"--expires takes a date like 2026-12-31 (the key stops working at its end)"_s);
+        }
+        record.expiresAtMs = date.addDays(1).startOfDay().toMSecsSinceEpoch();
+    }
     if (auto ok = db.insertKey(record); !ok) {
         printErr(u"relaydesk: "_s + ok.error().detail);
         return 1;
@@ -288,7 +298,10 @@ int accountsList(store::Database &db)
 int keysCommand(const QStringList &args)
 {
     Args a;
-    if (!a.parse(args, {u"name"_s, u"data-dir"_s, u"bind"_s}, {u"owner"_s})) {
+    if (!a.parse(
+            args,
+            {u"name"_s, u"data-dir"_s, u"bind"_s, u"expires"_s, u"services"_s, u"allow-models"_s, u"deny-models"_s},
+            {u"owner"_s})) {
         return usageError(a.error());
     }
     const QStringList &pos = a.positional();
@@ -596,7 +609,8 @@ QString usageText()
 Usage:
   relaydesk [--minimized] [serve options]   the window (headless serve when no display exists)
   relaydesk serve [--host IP] [--port N] [--workers N] [--max-body-mb N] [--data-dir DIR]
-  relaydesk keys create --name NAME [--bind account:ID|group:NAME] [--owner]
+  relaydesk keys create --name NAME [--bind account:ID|group:NAME] [--owner] [--expires 2026-12-31]
+                 [--services claude,…] [--allow-models a,b] [--deny-models c]
                                              prints the new key once
   relaydesk keys list
   relaydesk keys enable|disable|delete ID-OR-NAME

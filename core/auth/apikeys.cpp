@@ -80,4 +80,33 @@ QByteArray presentedKey(const http::HeaderList &headers, QByteArrayView query)
     return queryKey(query);
 }
 
+QList<QByteArray> splitList(const QString &commaList)
+{
+    QList<QByteArray> out;
+    for (const QString &part : commaList.split(u',')) {
+        const QByteArray item = part.trimmed().toLower().toUtf8();
+        if (!item.isEmpty()) {
+            out.append(item);
+        }
+    }
+    return out;
+}
+
+bool KeyEntry::mayUseService(QByteArrayView family) const
+{
+    return permissions.isEmpty() || permissions.contains(family.toByteArray());
+}
+
+bool KeyEntry::mayUseModel(QByteArrayView model) const
+{
+    QByteArray m = model.toByteArray().toLower();
+    if (m.startsWith("ccr,")) {
+        m = m.mid(4);
+    }
+    if (deniedModels.contains(m)) {
+        return false;
+    }
+    return allowedModels.isEmpty() || allowedModels.contains(m);
+}
+
 } // namespace rd::auth

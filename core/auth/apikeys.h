@@ -5,6 +5,7 @@
 
 #include <QByteArray>
 #include <QHash>
+#include <QList>
 #include <QString>
 
 #include <memory>
@@ -30,9 +31,19 @@ struct KeyEntry
     QByteArray logId;
     bool enabled = true;
     qint64 createdAtMs = 0;
-    QString binding;      // "", "account:<id>" or "group:<name>"
-    bool isOwner = false; // may use personal subscription accounts
+    QString binding;                 // "", "account:<id>" or "group:<name>"
+    bool isOwner = false;            // may use personal subscription accounts
+    qint64 expiresAtMs = 0;          // 0 = never
+    QList<QByteArray> permissions;   // service families; empty = all
+    QList<QByteArray> allowedModels; // empty = every model
+    QList<QByteArray> deniedModels;
+
+    bool isExpired(qint64 nowMs) const { return expiresAtMs > 0 && nowMs >= expiresAtMs; }
+    bool mayUseService(QByteArrayView family) const;
+    bool mayUseModel(QByteArrayView model) const; // after stripping "ccr,"; case-insensitive
 };
+
+QList<QByteArray> splitList(const QString &commaList); // trimmed, lower-cased, empties dropped
 
 // Hash → key, immutable once built; workers hold it through a shared_ptr snapshot so no SQL is touched per request.
 class KeyIndex

@@ -75,7 +75,11 @@ void ConfigWatcher::reload(qint64 revision)
                                      k.enabled,
                                      k.createdAt.toMSecsSinceEpoch(),
                                      k.binding,
-                                     k.isOwner});
+                                     k.isOwner,
+                                     k.expiresAtMs,
+                                     auth::splitList(k.permissions),
+                                     auth::splitList(k.allowedModels),
+                                     auth::splitList(k.deniedModels)});
     }
     snapshot->keys = std::move(index);
     // On the first load, health saved by an earlier run comes back (unless the user reset the account since).

@@ -175,6 +175,14 @@ void RelayWorker::handle(http::ClientConnection *c, http::HttpRequest &&request)
         answerError(c, route.dialect, ErrorKind::Authentication, u"API key is disabled"_s);
         return;
     }
+    if (key->isExpired(QDateTime::currentMSecsSinceEpoch())) {
+        answerError(c, route.dialect, ErrorKind::Authentication, u"API key has expired"_s);
+        return;
+    }
+    if (!key->mayUseService("claude")) {
+        answerError(c, route.dialect, ErrorKind::Permission, u"This API key may not use the Claude service"_s);
+        return;
+    }
     switch (route.route) {
     case Route::Messages:
     case Route::CountTokens:
@@ -240,6 +248,13 @@ void RelayWorker::startExchange(http::ClientConnection *c,
             request.body, mappingPossible, route.route == Route::Messages ? &request.headers : nullptr);
         if (!inspected) {
             answerError(c, route.dialect, ErrorKind::InvalidRequest, inspected.error().detail);
+            return;
+        }
+        if (!key.mayUseModel(inspected->model)) {
+            answerError(c,
+                        route.dialect,
+                        ErrorKind::Permission,
+                        u"This API key may not use the model '%1'"_s.arg(QString::fromUtf8(inspected->model)));
             return;
         }
         plan.requestModel = inspected->model;

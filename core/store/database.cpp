@@ -140,6 +140,10 @@ ApiKeyRecord keyFromQuery(const QSqlQuery &query)
     key.createdAt = fromEpochMs(query.value(4));
     key.binding = query.value(5).toString();
     key.isOwner = query.value(6).toBool();
+    key.expiresAtMs = query.value(7).toLongLong();
+    key.permissions = query.value(8).toString();
+    key.allowedModels = query.value(9).toString();
+    key.deniedModels = query.value(10).toString();
     return key;
 }
 
@@ -377,10 +381,12 @@ Result<qint64> Database::configRevision()
 
 Result<QList<ApiKeyRecord>> Database::listKeys()
 {
-    auto query = run(m_db,
-                     u"list keys"_s,
-                     u"SELECT id, name, key_hash, enabled, created_at, binding, is_owner FROM api_keys "
-                     "ORDER BY created_at, name"_s);
+    auto query = run(
+        m_db,
+        u"list keys"_s,
+        u"SELECT id, name, key_hash, enabled, created_at, binding, is_owner, expires_at, permissions, allowed_models, "
+        "denied_models FROM api_keys "
+        "ORDER BY created_at, name"_s);
     if (!query) {
         return tl::unexpected(query.error());
     }
@@ -398,15 +404,20 @@ Result<void> Database::insertKey(const ApiKeyRecord &key)
     }
     const auto inserted = run(m_db,
                               u"insert key"_s,
-                              u"INSERT INTO api_keys (id, name, key_hash, enabled, created_at, binding, is_owner) "
-                              "VALUES (?, ?, ?, ?, ?, ?, ?)"_s,
+                              u"INSERT INTO api_keys (id, name, key_hash, enabled, created_at, binding, is_owner, "
+                              "expires_at, permissions, allowed_models, denied_models) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s,
                               {key.id,
                                key.name,
                                QString::fromLatin1(key.keyHash),
                                int(key.enabled),
                                toEpochMs(key.createdAt),
                                nullableText(key.binding),
-                               int(key.isOwner)});
+                               int(key.isOwner),
+                               key.expiresAtMs,
+                               nullableText(key.permissions),
+                               nullableText(key.allowedModels),
+                               nullableText(key.deniedModels)});
     if (inserted) {
         return {};
     }

@@ -72,7 +72,14 @@ QList<Migration> buildMigrations()
         u"ALTER TABLE usage_requests ADD COLUMN cost_usd REAL NOT NULL DEFAULT 0"_s,
         u"ALTER TABLE usage_requests ADD COLUMN cost_estimated INTEGER NOT NULL DEFAULT 0"_s,
     };
-    return {initial, scheduler, oauth, cost};
+    Migration keyPolicy{5, "key policy: expiry, service permissions, model lists", {}};
+    keyPolicy.sqlite = QStringList{
+        u"ALTER TABLE api_keys ADD COLUMN expires_at BIGINT NOT NULL DEFAULT 0"_s,
+        u"ALTER TABLE api_keys ADD COLUMN permissions TEXT"_s,
+        u"ALTER TABLE api_keys ADD COLUMN allowed_models TEXT"_s,
+        u"ALTER TABLE api_keys ADD COLUMN denied_models TEXT"_s,
+    };
+    return {initial, scheduler, oauth, cost, keyPolicy};
 }
 
 } // namespace

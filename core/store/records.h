@@ -15,9 +15,13 @@ struct ApiKeyRecord
     QString name;
     QByteArray keyHash; // 64 lowercase hex chars of sha256(key)
     bool enabled = true;
-    QDateTime createdAt;  // UTC
-    QString binding;      // "" (the shared pool), "account:<id>" (dedicated, never falls back) or "group:<name>"
-    bool isOwner = false; // the owner's own key: may use personal subscription accounts
+    QDateTime createdAt;    // UTC
+    QString binding;        // "" (the shared pool), "account:<id>" (dedicated, never falls back) or "group:<name>"
+    bool isOwner = false;   // the owner's own key: may use personal subscription accounts
+    qint64 expiresAtMs = 0; // 0 = never
+    QString permissions;    // comma list of service families ("claude", …); empty = all
+    QString allowedModels;  // comma list; empty = every model
+    QString deniedModels;   // comma list
 };
 
 // An upstream account. Credentials (API key, proxy password) are sealed; the AAD is the account id.

@@ -54,6 +54,8 @@ private slots:
         QTest::newRow("proxy password in URL")
             << QStringList{u"accounts"_s, u"add-console"_s, u"--name"_s, u"a"_s, u"--proxy"_s, u"socks5://u:p@h:1"_s};
         QTest::newRow("bad port") << QStringList{u"serve"_s, u"--port"_s, u"70000"_s};
+        QTest::newRow("bad expiry") << QStringList{
+            u"keys"_s, u"create"_s, u"--name"_s, u"x"_s, u"--expires"_s, u"tomorrow"_s};
     }
     void usageErrorsExitWithTwo()
     {

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // What clients see when things go wrong: bad keys, bad framing, limits, dead/slow/broken upstreams, vanishing clients.
+#include "core/auth/apikeys.h"
 #include "tests/support/mockupstream.h"
 #include "tests/support/relayclient.h"
 #include "tests/support/relayharness.h"
 
+#include <QDateTime>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -101,6 +103,37 @@ private slots:
         QVERIFY(m_relay->db().deleteKey(u"tester"_s));
         QVERIFY(m_relay->waitForRevision());
         QCOMPARE(call(RelayClient::post("/api/v1/messages", kBody, auth())).status, 401);
+    }
+
+    void keyPolicyIsEnforcedWithTheRightErrors()
+    {
+        QVERIFY(startRelay());
+        auto keyWith = [this](const QString &name, auto &&configure) {
+            const QByteArray key = rd::auth::generateKey();
+            rd::store::ApiKeyRecord r;
+            r.id = u"key_"_s + name;
+            r.name = name;
+            r.keyHash = rd::auth::hashKey(key);
+            r.createdAt = QDateTime::currentDateTimeUtc();
+            configure(r);
+            return m_relay->db().insertKey(r) ? key : QByteArray();
+        };
+        const QByteArray expired =
+            keyWith(u"expired"_s, [](auto &r) { r.expiresAtMs = QDateTime::currentMSecsSinceEpoch() - 1000; });
+        const QByteArray geminiOnly = keyWith(u"gemini-only"_s, [](auto &r) { r.permissions = u"gemini"_s; });
+        const QByteArray noSonnet =
+            keyWith(u"no-sonnet"_s, [](auto &r) { r.deniedModels = u"claude-sonnet-4-5-20250929"_s; });
+        QVERIFY(m_relay->waitForRevision());
+        const auto call401 = call(RelayClient::post("/api/v1/messages", kBody, RelayClient::anthropicHeaders(expired)));
+        QCOMPARE(call401.status, 401);
+        QVERIFY(call401.body.contains("expired"));
+        const auto perm = call(RelayClient::post("/api/v1/messages", kBody, RelayClient::anthropicHeaders(geminiOnly)));
+        QCOMPARE(perm.status, 403);
+        QCOMPARE(errorType(perm.body), u"permission_error"_s);
+        const auto model = call(RelayClient::post("/api/v1/messages", kBody, RelayClient::anthropicHeaders(noSonnet)));
+        QCOMPARE(model.status, 403);
+        QVERIFY(model.body.contains("claude-sonnet-4-5-20250929"));
+        QCOMPARE(m_upstream->requestCount(), 0);
     }
 
     void rejectsInvalidBodiesBeforeForwarding_data()

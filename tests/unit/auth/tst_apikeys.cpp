@@ -11,6 +11,28 @@ class TestApiKeys : public QObject
 {
     Q_OBJECT
 private slots:
+    void keyPolicyChecks()
+    {
+        rd::auth::KeyEntry k;
+        QVERIFY(!k.isExpired(1'000));
+        QVERIFY(k.mayUseService("claude"));
+        QVERIFY(k.mayUseModel("claude-opus-4-1"));
+        k.expiresAtMs = 1'000;
+        QVERIFY(!k.isExpired(999));
+        QVERIFY(k.isExpired(1'000));
+        k.permissions = rd::auth::splitList(u" Claude , gemini,,"_s);
+        QCOMPARE(k.permissions, (QList<QByteArray>{"claude", "gemini"}));
+        QVERIFY(k.mayUseService("claude"));
+        QVERIFY(!k.mayUseService("openai"));
+        k.deniedModels = rd::auth::splitList(u"claude-opus-4-1"_s);
+        QVERIFY(!k.mayUseModel("Claude-Opus-4-1"));
+        QVERIFY(!k.mayUseModel("ccr,claude-opus-4-1"));
+        QVERIFY(k.mayUseModel("claude-sonnet-4-5"));
+        k.allowedModels = rd::auth::splitList(u"claude-haiku-4-5"_s);
+        QVERIFY(k.mayUseModel("claude-haiku-4-5"));
+        QVERIFY(!k.mayUseModel("claude-sonnet-4-5"));
+    }
+
     void generatesCrPrefixedLowercaseHexKeys()
     {
         const QByteArray a = rd::auth::generateKey();
@@ -118,8 +140,17 @@ private slots:
     {
         rd::auth::KeyIndex index;
         const QByteArray hash = rd::auth::hashKey("cr_0123456789");
-        index.insert(hash, rd::auth::KeyEntry{u"key_1"_s, u"laptop"_s, rd::auth::logId(hash), true, 42, {}, false});
-        index.insert(rd::auth::hashKey("cr_other"), rd::auth::KeyEntry{u"key_2"_s, u"ci"_s, {}, false, 0, {}, false});
+        rd::auth::KeyEntry laptop;
+        laptop.id = u"key_1"_s;
+        laptop.name = u"laptop"_s;
+        laptop.logId = rd::auth::logId(hash);
+        laptop.createdAtMs = 42;
+        index.insert(hash, laptop);
+        rd::auth::KeyEntry ci;
+        ci.id = u"key_2"_s;
+        ci.name = u"ci"_s;
+        ci.enabled = false;
+        index.insert(rd::auth::hashKey("cr_other"), ci);
         QCOMPARE(index.size(), 2);
         const rd::auth::KeyEntry *found = index.find(hash);
         QVERIFY(found);
