@@ -21,21 +21,11 @@
 #include <QNetworkReply>
 #include <QUuid>
 
-#include <openssl/rand.h>
-
 using namespace Qt::StringLiterals;
 
 namespace rd::cli {
 
 namespace {
-QString newId(const char *prefix)
-{
-    unsigned char raw[8];
-    RAND_bytes(raw, sizeof raw);
-    return QString::fromLatin1(prefix)
-           + QString::fromLatin1(QByteArray(reinterpret_cast<const char *>(raw), 8).toHex());
-}
-
 QString yesNo(bool b)
 {
     return b ? u"yes"_s : u"no"_s;

@@ -8,6 +8,8 @@
 #include <QSocketNotifier>
 #include <QTextStream>
 
+#include <openssl/rand.h>
+
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -22,6 +24,14 @@
 using namespace Qt::StringLiterals;
 
 namespace rd::cli {
+
+QString newId(const char *prefix)
+{
+    unsigned char raw[8];
+    RAND_bytes(raw, sizeof raw);
+    return QString::fromLatin1(prefix)
+           + QString::fromLatin1(QByteArray(reinterpret_cast<const char *>(raw), sizeof raw).toHex());
+}
 
 void printOut(const QString &text)
 {

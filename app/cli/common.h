@@ -11,6 +11,9 @@
 
 namespace rd::cli {
 
+// A new record id: the prefix ("key_", "acc_") and 16 random hex characters.
+QString newId(const char *prefix);
+
 void printOut(const QString &text);     // a line on stdout
 void printErr(const QString &text);     // a line on stderr
 int usageError(const QString &message); // prints the message and a hint, returns 2

@@ -11,8 +11,6 @@
 #include <QDateTime>
 #include <QUrl>
 
-#include <openssl/rand.h>
-
 #include <algorithm>
 #include <optional>
 
@@ -21,13 +19,6 @@ using namespace Qt::StringLiterals;
 namespace rd::cli {
 
 namespace {
-QString newAccountId()
-{
-    unsigned char raw[8];
-    RAND_bytes(raw, sizeof raw);
-    return u"acc_"_s + QString::fromLatin1(QByteArray(reinterpret_cast<const char *>(raw), 8).toHex());
-}
-
 // Runs the event loop until `start` reports through its callback.
 template <typename T, typename Start>
 Result<T> await(Start start)
@@ -69,7 +60,7 @@ signIn(const oauth::ClaudeOAuthEndpoints &endpoints, bool setupToken, const QNet
 int loginClaude(store::Database &db, const QString &dataDir, const Args &a)
 {
     store::AccountRecord r;
-    r.id = newAccountId();
+    r.id = newId("acc_");
     r.type = QString::fromLatin1(providers::kClaudeOAuthType);
     r.name = a.value(u"name"_s).trimmed();
     r.baseUrl = a.value(u"base-url"_s, u"https://api.anthropic.com"_s);

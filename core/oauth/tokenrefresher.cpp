@@ -54,24 +54,17 @@ QString planFromProfile(const QJsonObject &profile)
 
 void TokenRefresher::fetchSubscriptionFacts(const std::shared_ptr<const providers::ConsoleAccount> &account)
 {
-    if (!m_snapshot || !m_snapshot->sealer) {
+    if (!m_snapshot) {
         return;
     }
-    const Result<SecretBytes> plain =
-        m_snapshot->sealer->unseal(account->state->sealedCredentials(account->sealedCredentials), account->id.toUtf8());
-    const Result<providers::ConsoleCredentials> creds =
-        plain ? providers::decodeCredentials(*plain) : tl::unexpected(plain.error());
+    const Result<providers::ConsoleCredentials> creds = providers::openCredentials(m_snapshot->sealer.get(), *account);
     if (!creds || !creds->oauth) {
         return;
     }
     if (!m_nam) {
         m_nam = new QNetworkAccessManager(this);
     }
-    QNetworkProxy proxy = account->endpoint.proxy;
-    if (!creds->proxyPassword.isEmpty()) {
-        proxy.setPassword(QString::fromUtf8(creds->proxyPassword.expose()));
-    }
-    m_nam->setProxy(proxy);
+    m_nam->setProxy(account->proxyWith(*creds));
     const QString base = u"%1://%2:%3%4"_s.arg(account->endpoint.tls ? u"https"_s : u"http"_s, account->endpoint.host)
                              .arg(account->endpoint.port)
                              .arg(QString::fromUtf8(account->basePath));
@@ -146,15 +139,13 @@ void TokenRefresher::startOrJoin(const std::shared_ptr<const providers::ConsoleA
     if (waiters.size() > 1) {
         return; // a refresh for this account is in flight: wait for its outcome
     }
-    if (!m_snapshot || !m_snapshot->sealer) {
-        complete(account->id, fail(ErrorCode::CryptoFailure, u"account credentials are locked"_s));
+    const Result<providers::ConsoleCredentials> creds =
+        providers::openCredentials(m_snapshot ? m_snapshot->sealer.get() : nullptr, *account);
+    if (!creds) {
+        complete(account->id, tl::unexpected(creds.error()));
         return;
     }
-    const Result<SecretBytes> plain =
-        m_snapshot->sealer->unseal(account->state->sealedCredentials(account->sealedCredentials), account->id.toUtf8());
-    Result<providers::ConsoleCredentials> creds =
-        plain ? providers::decodeCredentials(*plain) : tl::unexpected(plain.error());
-    if (!creds || !creds->oauth) {
+    if (!creds->oauth) {
         complete(account->id, fail(ErrorCode::CryptoFailure, u"the account holds no OAuth tokens"_s));
         return;
     }
@@ -172,10 +163,7 @@ void TokenRefresher::startOrJoin(const std::shared_ptr<const providers::ConsoleA
         }
         return;
     }
-    QNetworkProxy proxy = account->endpoint.proxy;
-    if (!creds->proxyPassword.isEmpty()) {
-        proxy.setPassword(QString::fromUtf8(creds->proxyPassword.expose()));
-    }
+    const QNetworkProxy proxy = account->proxyWith(*creds);
     ++m_refreshes;
     qCInfo(lcOAuth) << "refreshing the token of account" << account->id;
     auto oldRefresh = std::make_shared<SecretBytes>(creds->refreshToken.clone());

@@ -332,24 +332,15 @@ Result<http::UpstreamRequest> RelayWorker::buildUpstreamRequest(const providers:
                                                                 const Exchange::Plan &plan) const
 {
     // Decrypt late, drop early: the plaintext lives only while the request head is built.
-    if (!plan.snapshot->sealer) {
-        return fail(ErrorCode::CryptoFailure, u"account credentials are locked"_s);
-    }
-    const Result<SecretBytes> plain =
-        plan.snapshot->sealer->unseal(account.state->sealedCredentials(account.sealedCredentials), account.id.toUtf8());
-    if (!plain) {
-        return tl::unexpected(plain.error());
-    }
-    const Result<providers::ConsoleCredentials> creds = providers::decodeCredentials(*plain);
+    const Result<providers::ConsoleCredentials> creds =
+        providers::openCredentials(plan.snapshot->sealer.get(), account);
     if (!creds) {
         return tl::unexpected(creds.error());
     }
     const http::HttpRequest &request = plan.request;
     http::UpstreamRequest up;
     up.endpoint = account.endpoint;
-    if (!creds->proxyPassword.isEmpty()) {
-        up.endpoint.proxy.setPassword(QString::fromUtf8(creds->proxyPassword.expose()));
-    }
+    up.endpoint.proxy = account.proxyWith(*creds);
     up.method = request.method;
     up.target = account.upstreamPath(plan.endpointPath);
     if (!request.query.isEmpty()) {

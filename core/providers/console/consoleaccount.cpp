@@ -143,6 +143,28 @@ QByteArray ConsoleAccount::upstreamPath(QByteArrayView endpointPath) const
     return basePath + endpointPath.toByteArray();
 }
 
+QNetworkProxy ConsoleAccount::proxyWith(const ConsoleCredentials &credentials) const
+{
+    QNetworkProxy proxy = endpoint.proxy;
+    if (!credentials.proxyPassword.isEmpty()) {
+        proxy.setPassword(QString::fromUtf8(credentials.proxyPassword.expose()));
+    }
+    return proxy;
+}
+
+Result<ConsoleCredentials> openCredentials(const secrets::Sealer *sealer, const ConsoleAccount &account)
+{
+    if (!sealer) {
+        return fail(ErrorCode::CryptoFailure, u"account credentials are locked"_s);
+    }
+    const Result<SecretBytes> plain =
+        sealer->unseal(account.state->sealedCredentials(account.sealedCredentials), account.id.toUtf8());
+    if (!plain) {
+        return tl::unexpected(plain.error());
+    }
+    return decodeCredentials(*plain);
+}
+
 Result<SecretBytes> encodeCredentials(QByteArrayView apiKey, QByteArrayView proxyPassword)
 {
     if (apiKey.isEmpty()) {

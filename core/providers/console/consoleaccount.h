@@ -3,6 +3,7 @@
 
 #include "core/http/upstreamtransport.h"
 #include "core/scheduling/accounthealth.h"
+#include "core/secrets/sealer.h"
 #include "core/secrets/secretbytes.h"
 #include "core/store/records.h"
 #include "core/util/result.h"
@@ -80,6 +81,8 @@ struct ConsoleAccount
     bool servesModel(const QByteArray &model) const;
     QByteArray mapModel(const QByteArray &model) const;         // the upstream model name (unchanged when unmapped)
     QByteArray upstreamPath(QByteArrayView endpointPath) const; // base path + "/v1/messages" etc.
+    // The account's proxy with the sealed password filled in (NoProxy when it has none).
+    QNetworkProxy proxyWith(const struct ConsoleCredentials &credentials) const;
 };
 
 struct ConsoleCredentials
@@ -97,6 +100,10 @@ struct ConsoleCredentials
 [[nodiscard]] Result<SecretBytes>
 encodeOAuthCredentials(QByteArrayView access, QByteArrayView refresh, qint64 expiresAtMs, QByteArrayView proxyPassword);
 [[nodiscard]] Result<ConsoleCredentials> decodeCredentials(const SecretBytes &plain);
+
+// The account's current credentials (a just-refreshed token pair wins over the snapshot's), unsealed.
+// CryptoFailure when the credentials are locked (no sealer) or cannot be opened.
+[[nodiscard]] Result<ConsoleCredentials> openCredentials(const secrets::Sealer *sealer, const ConsoleAccount &account);
 
 // Validates a base URL (http/https, host present) and a proxy URL (http/socks5, no password inside).
 [[nodiscard]] Result<void> validateBaseUrl(const QString &url);
