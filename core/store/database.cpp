@@ -144,6 +144,15 @@ ApiKeyRecord keyFromQuery(const QSqlQuery &query)
     key.permissions = query.value(8).toString();
     key.allowedModels = query.value(9).toString();
     key.deniedModels = query.value(10).toString();
+    key.description = query.value(11).toString();
+    key.tags = query.value(12).toString();
+    key.ownerName = query.value(13).toString();
+    key.activationDays = query.value(14).toInt();
+    key.activatedAtMs = query.value(15).toLongLong();
+    key.allowedClients = query.value(16).toString();
+    key.bindings = query.value(17).toString();
+    key.serviceRates = query.value(18).toString();
+    key.limits = query.value(19).toString();
     return key;
 }
 
@@ -196,6 +205,7 @@ UsageRow usageFromQuery(const QSqlQuery &query)
     row.totalMs = query.value(16).toLongLong();
     row.costUsd = query.value(17).toDouble();
     row.costEstimated = query.value(18).toBool();
+    row.ratedCostUsd = query.value(19).toDouble();
     return row;
 }
 
@@ -220,12 +230,40 @@ QVariantList usageValues(const UsageRow &row)
             row.firstByteMs < 0 ? QVariant(QMetaType::fromType<qint64>()) : QVariant(row.firstByteMs),
             row.totalMs,
             row.costUsd,
-            int(row.costEstimated)};
+            int(row.costEstimated),
+            row.ratedCostUsd};
+}
+
+const QString kKeyColumns = u"id, name, key_hash, enabled, created_at, binding, is_owner, expires_at, permissions, "
+                            "allowed_models, denied_models, description, tags, owner_name, activation_days, "
+                            "activated_at, allowed_clients, bindings, service_rates, limits"_s;
+
+// Every column but id, key_hash and created_at, in kKeyColumns order: what insertKey and updateKey write.
+QVariantList keyValues(const ApiKeyRecord &key)
+{
+    return {key.name,
+            int(key.enabled),
+            nullableText(key.binding),
+            int(key.isOwner),
+            key.expiresAtMs,
+            nullableText(key.permissions),
+            nullableText(key.allowedModels),
+            nullableText(key.deniedModels),
+            nullableText(key.description),
+            nullableText(key.tags),
+            nullableText(key.ownerName),
+            key.activationDays,
+            key.activatedAtMs,
+            nullableText(key.allowedClients),
+            nullableText(key.bindings),
+            nullableText(key.serviceRates),
+            nullableText(key.limits)};
 }
 
 const QString kUsageColumns = u"request_id, ts_ms, key_id, account_id, model, route, status, stream, aborted, "
                               "input_tokens, output_tokens, cache_create_5m_tokens, cache_create_1h_tokens, "
-                              "cache_read_tokens, usage_seen, first_byte_ms, total_ms, cost_usd, cost_estimated"_s;
+                              "cache_read_tokens, usage_seen, first_byte_ms, total_ms, cost_usd, cost_estimated, "
+                              "rated_cost_usd"_s;
 
 } // namespace
 
@@ -381,12 +419,7 @@ Result<qint64> Database::configRevision()
 
 Result<QList<ApiKeyRecord>> Database::listKeys()
 {
-    auto query = run(
-        m_db,
-        u"list keys"_s,
-        u"SELECT id, name, key_hash, enabled, created_at, binding, is_owner, expires_at, permissions, allowed_models, "
-        "denied_models FROM api_keys "
-        "ORDER BY created_at, name"_s);
+    auto query = run(m_db, u"list keys"_s, u"SELECT %1 FROM api_keys ORDER BY created_at, name"_s.arg(kKeyColumns));
     if (!query) {
         return tl::unexpected(query.error());
     }
@@ -402,22 +435,17 @@ Result<void> Database::insertKey(const ApiKeyRecord &key)
     if (key.id.isEmpty() || key.name.isEmpty() || key.keyHash.isEmpty()) {
         return fail(ErrorCode::InvalidArgument, u"a key needs an id, a name and a hash"_s);
     }
+    QVariantList values = keyValues(key);
+    values.insert(1, toEpochMs(key.createdAt)); // after name
+    values.insert(0, QString::fromLatin1(key.keyHash));
+    values.insert(0, key.id);
     const auto inserted = run(m_db,
                               u"insert key"_s,
-                              u"INSERT INTO api_keys (id, name, key_hash, enabled, created_at, binding, is_owner, "
-                              "expires_at, permissions, allowed_models, denied_models) "
-                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s,
-                              {key.id,
-                               key.name,
-                               QString::fromLatin1(key.keyHash),
-                               int(key.enabled),
-                               toEpochMs(key.createdAt),
-                               nullableText(key.binding),
-                               int(key.isOwner),
-                               key.expiresAtMs,
-                               nullableText(key.permissions),
-                               nullableText(key.allowedModels),
-                               nullableText(key.deniedModels)});
+                              u"INSERT INTO api_keys (id, key_hash, name, created_at, enabled, binding, is_owner, "
+                              "expires_at, permissions, allowed_models, denied_models, description, tags, owner_name, "
+                              "activation_days, activated_at, allowed_clients, bindings, service_rates, limits) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s,
+                              values);
     if (inserted) {
         return {};
     }
@@ -425,6 +453,60 @@ Result<void> Database::insertKey(const ApiKeyRecord &key)
         return fail(ErrorCode::InvalidArgument, u"a key named '%1' already exists"_s.arg(key.name));
     }
     return tl::unexpected(inserted.error());
+}
+
+Result<void> Database::updateKey(const ApiKeyRecord &key)
+{
+    if (key.id.isEmpty() || key.name.isEmpty()) {
+        return fail(ErrorCode::InvalidArgument, u"a key needs an id and a name"_s);
+    }
+    QVariantList values = keyValues(key);
+    values.append(key.id);
+    const auto updated = run(m_db,
+                             u"update key"_s,
+                             u"UPDATE api_keys SET name = ?, enabled = ?, binding = ?, is_owner = ?, expires_at = ?, "
+                             "permissions = ?, allowed_models = ?, denied_models = ?, description = ?, tags = ?, "
+                             "owner_name = ?, activation_days = ?, activated_at = ?, allowed_clients = ?, bindings = ?, "
+                             "service_rates = ?, limits = ? WHERE id = ?"_s,
+                             values);
+    if (!updated) {
+        if (nameTaken(m_db, u"api_keys"_s, key.name)) {
+            return fail(ErrorCode::InvalidArgument, u"a key named '%1' already exists"_s.arg(key.name));
+        }
+        return tl::unexpected(updated.error());
+    }
+    if (updated->numRowsAffected() == 0) {
+        return fail(ErrorCode::NotFound, u"no key with id '%1'"_s.arg(key.id));
+    }
+    return {};
+}
+
+Result<std::optional<ApiKeyRecord>> Database::findKey(const QString &idOrName)
+{
+    auto query = run(m_db,
+                     u"find key"_s,
+                     u"SELECT %1 FROM api_keys WHERE id = ? OR name = ? ORDER BY (id = ?) DESC LIMIT 1"_s.arg(kKeyColumns),
+                     {idOrName, idOrName, idOrName});
+    if (!query) {
+        return tl::unexpected(query.error());
+    }
+    if (!query->next()) {
+        return std::nullopt;
+    }
+    return keyFromQuery(*query);
+}
+
+Result<bool> Database::activateKey(const QString &id, qint64 activatedAtMs, qint64 expiresAtMs)
+{
+    // Only the first activation counts, whichever process gets there first.
+    auto query = run(m_db,
+                     u"activate key"_s,
+                     u"UPDATE api_keys SET activated_at = ?, expires_at = ? WHERE id = ? AND activated_at = 0"_s,
+                     {activatedAtMs, expiresAtMs, id});
+    if (!query) {
+        return tl::unexpected(query.error());
+    }
+    return query->numRowsAffected() > 0;
 }
 
 Result<void> Database::setKeyEnabled(const QString &idOrName, bool enabled)
@@ -575,7 +657,7 @@ Result<void> Database::insertUsage(const QList<UsageRow> &rows)
     {
         QSqlQuery query(m_db);
         if (!query.prepare(
-                u"INSERT INTO usage_requests (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s
+                u"INSERT INTO usage_requests (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s
                     .arg(kUsageColumns))) {
             return sqlFailure(u"insert usage"_s, query.lastError());
         }
@@ -613,7 +695,8 @@ Result<UsageTotals> Database::usageTotals(const QString &keyId, qint64 sinceMs)
     QString sql =
         u"SELECT COUNT(*), COALESCE(SUM(input_tokens), 0), COALESCE(SUM(output_tokens), 0), "
         "COALESCE(SUM(cache_create_5m_tokens), 0), COALESCE(SUM(cache_create_1h_tokens), 0), "
-        "COALESCE(SUM(cache_read_tokens), 0), COALESCE(SUM(cost_usd), 0) FROM usage_requests WHERE ts_ms >= ?"_s;
+        "COALESCE(SUM(cache_read_tokens), 0), COALESCE(SUM(cost_usd), 0), COALESCE(SUM(rated_cost_usd), 0) "
+        "FROM usage_requests WHERE ts_ms >= ?"_s;
     QVariantList values{sinceMs};
     if (!keyId.isEmpty()) {
         sql += u" AND key_id = ?"_s;
@@ -632,6 +715,7 @@ Result<UsageTotals> Database::usageTotals(const QString &keyId, qint64 sinceMs)
         totals.cacheCreate1hTokens = query->value(4).toLongLong();
         totals.cacheReadTokens = query->value(5).toLongLong();
         totals.costUsd = query->value(6).toDouble();
+        totals.ratedCostUsd = query->value(7).toDouble();
     }
     return totals;
 }
@@ -643,7 +727,8 @@ Result<QHash<QString, UsageTotals>> Database::usageTotalsByKey()
             u"sum usage by key"_s,
             u"SELECT key_id, COUNT(*), COALESCE(SUM(input_tokens), 0), COALESCE(SUM(output_tokens), 0), "
             "COALESCE(SUM(cache_create_5m_tokens), 0), COALESCE(SUM(cache_create_1h_tokens), 0), "
-            "COALESCE(SUM(cache_read_tokens), 0), COALESCE(SUM(cost_usd), 0) FROM usage_requests GROUP BY key_id"_s,
+            "COALESCE(SUM(cache_read_tokens), 0), COALESCE(SUM(cost_usd), 0), COALESCE(SUM(rated_cost_usd), 0) "
+            "FROM usage_requests GROUP BY key_id"_s,
             {});
     if (!query) {
         return tl::unexpected(query.error());
@@ -658,6 +743,7 @@ Result<QHash<QString, UsageTotals>> Database::usageTotalsByKey()
         t.cacheCreate1hTokens = query->value(5).toLongLong();
         t.cacheReadTokens = query->value(6).toLongLong();
         t.costUsd = query->value(7).toDouble();
+        t.ratedCostUsd = query->value(8).toDouble();
     }
     return out;
 }

@@ -41,9 +41,18 @@ public:
     // Bumped by triggers whenever api_keys or accounts change (from any process).
     [[nodiscard]] Result<qint64> configRevision();
 
+    // relay-wide settings (settingsstore.cpp); a change bumps the configuration revision
+    [[nodiscard]] Result<QHash<QString, QString>> settings();
+    [[nodiscard]] Result<void> setSetting(const QString &key, const QString &value);
+    [[nodiscard]] Result<void> unsetSetting(const QString &key);
+
     // keys and accounts: an invalid createdAt is stored as "now"; a duplicate name is InvalidArgument
     [[nodiscard]] Result<QList<ApiKeyRecord>> listKeys();
     [[nodiscard]] Result<void> insertKey(const ApiKeyRecord &key);
+    [[nodiscard]] Result<void> updateKey(const ApiKeyRecord &key); // every setting, by id; the hash never changes
+    [[nodiscard]] Result<std::optional<ApiKeyRecord>> findKey(const QString &idOrName);
+    // "N days after first use": records the first use once (false when another process was first).
+    [[nodiscard]] Result<bool> activateKey(const QString &id, qint64 activatedAtMs, qint64 expiresAtMs);
     [[nodiscard]] Result<void> setKeyEnabled(const QString &idOrName, bool enabled); // NotFound when absent
     [[nodiscard]] Result<void> deleteKey(const QString &idOrName);                   // NotFound when absent
 
@@ -74,6 +83,13 @@ public:
     [[nodiscard]] Result<QHash<QString, UsageTotals>> usageTotalsByKey(); // all time, one row per key
     // Totals per key, model or account ("key", "model", "account") since sinceMs, largest cost first.
     [[nodiscard]] Result<QList<QPair<QString, UsageTotals>>> usageGrouped(const QString &by, qint64 sinceMs);
+
+    // usage rollups and retention (rollupstore.cpp)
+
+    // spending for key limits at start-up (limitstore.cpp)
+    // Per key and model since sinceMs, from the request rows: requests, tokens, rated cost, the first request's time.
+    [[nodiscard]] Result<QList<SpendRow>> spendSince(qint64 sinceMs);
+    [[nodiscard]] Result<QHash<QString, double>> lifetimeRatedCostByKey(); // from the month rollups
 
     QSqlDatabase &connection() { return m_db; }
 

@@ -79,7 +79,34 @@ QList<Migration> buildMigrations()
         u"ALTER TABLE api_keys ADD COLUMN allowed_models TEXT"_s,
         u"ALTER TABLE api_keys ADD COLUMN denied_models TEXT"_s,
     };
-    return {initial, scheduler, oauth, cost, keyPolicy};
+    Migration limits{6, "key settings and limits, rated cost, usage rollups, relay settings", {}};
+    limits.sqlite = QStringList{
+        u"ALTER TABLE api_keys ADD COLUMN description TEXT"_s,
+        u"ALTER TABLE api_keys ADD COLUMN tags TEXT"_s,
+        u"ALTER TABLE api_keys ADD COLUMN owner_name TEXT"_s,
+        u"ALTER TABLE api_keys ADD COLUMN activation_days INTEGER NOT NULL DEFAULT 0"_s,
+        u"ALTER TABLE api_keys ADD COLUMN activated_at BIGINT NOT NULL DEFAULT 0"_s,
+        u"ALTER TABLE api_keys ADD COLUMN allowed_clients TEXT"_s,
+        u"ALTER TABLE api_keys ADD COLUMN bindings TEXT"_s,
+        u"ALTER TABLE api_keys ADD COLUMN service_rates TEXT"_s,
+        u"ALTER TABLE api_keys ADD COLUMN limits TEXT"_s,
+        u"ALTER TABLE usage_requests ADD COLUMN rated_cost_usd REAL NOT NULL DEFAULT 0"_s,
+        u"UPDATE usage_requests SET rated_cost_usd = cost_usd"_s,
+        // One row per bucket × key × account × model; any per-key, per-model, per-account or key×model view is a
+        // GROUP BY over it. Hour buckets are UTC hours; day and month buckets start at local midnight in the
+        // configured time zone. Written by the store writer in the transaction that inserts the request rows.
+        u"CREATE TABLE usage_rollups (granularity TEXT NOT NULL, bucket_start BIGINT NOT NULL, "
+        "key_id TEXT NOT NULL, account_id TEXT NOT NULL, model TEXT NOT NULL, requests BIGINT NOT NULL, "
+        "errors BIGINT NOT NULL, aborted BIGINT NOT NULL, input_tokens BIGINT NOT NULL, output_tokens BIGINT NOT NULL, "
+        "cache_create_5m_tokens BIGINT NOT NULL, cache_create_1h_tokens BIGINT NOT NULL, "
+        "cache_read_tokens BIGINT NOT NULL, cost_usd REAL NOT NULL, rated_cost_usd REAL NOT NULL, "
+        "total_ms BIGINT NOT NULL, PRIMARY KEY (granularity, bucket_start, key_id, account_id, model))"_s,
+        u"CREATE INDEX usage_rollups_key ON usage_rollups (key_id, granularity, bucket_start)"_s,
+        // Relay-wide settings (STYLE.md §7): declared once in core/config/relaysettings.cpp.
+        u"CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)"_s,
+    };
+    limits.sqlite << revisionTriggers(u"settings"_s);
+    return {initial, scheduler, oauth, cost, keyPolicy, limits};
 }
 
 } // namespace

@@ -22,6 +22,16 @@ struct ApiKeyRecord
     QString permissions;    // comma list of service families ("claude", …); empty = all
     QString allowedModels;  // comma list; empty = every model
     QString deniedModels;   // comma list
+    // migration 6
+    QString description;
+    QString tags;            // comma list
+    QString ownerName;       // who the key was handed to (a label; not the personal-use "owner key" flag)
+    int activationDays = 0;  // > 0: the key expires this many days after its first use
+    qint64 activatedAtMs = 0; // first use (0 = not yet)
+    QString allowedClients;  // comma list of client ids ("claude-code", "codex-cli", …); empty = any client
+    QString bindings;        // JSON {"openai": "group:x", …}: bindings for families other than claude
+    QString serviceRates;    // JSON {"claude": 1.2, …}: this key's rate multipliers (default 1.0)
+    QString limits;          // JSON of policy::KeyLimits; empty = no limits
 };
 
 // An upstream account. Credentials (API key, proxy password) are sealed; the AAD is the account id.
@@ -94,6 +104,18 @@ struct UsageRow
     qint64 totalMs = 0;
     double costUsd = 0;         // from the price table (PROTOCOLS.md §7.9)
     bool costEstimated = false; // the model was not in the table: fallback price
+    double ratedCostUsd = 0;    // cost × global service rate × key service rate: what limits count
+};
+
+// What one key spent on one model since some time (for rebuilding limit counters at start).
+struct SpendRow
+{
+    QString keyId;
+    QString model;
+    qint64 requests = 0;
+    qint64 tokens = 0; // input + output + cache writes + cache reads
+    double ratedCostUsd = 0;
+    qint64 firstMs = 0;
 };
 
 struct UsageTotals
@@ -105,6 +127,7 @@ struct UsageTotals
     qint64 cacheCreate1hTokens = 0;
     qint64 cacheReadTokens = 0;
     double costUsd = 0;
+    double ratedCostUsd = 0;
 };
 
 } // namespace rd::store
