@@ -98,6 +98,9 @@ int main(int argc, char **argv)
     if (command == u"keys"_s) {
         return rd::cli::keysCommand(rest);
     }
+    if (command == u"settings"_s) {
+        return rd::cli::settingsCommand(rest);
+    }
     if (command == u"accounts"_s) {
         return rd::cli::accountsCommand(rest);
     }

@@ -31,78 +31,6 @@ QString yesNo(bool b)
     return b ? u"yes"_s : u"no"_s;
 }
 
-int reportResult(const Result<void> &r, const QString &done)
-{
-    if (!r) {
-        printErr(u"relaydesk: "_s + r.error().detail);
-        return 1;
-    }
-    printOut(done);
-    return 0;
-}
-
-int keysCreate(store::Database &db, const Args &a)
-{
-    const QString name = a.value(u"name"_s).trimmed();
-    if (name.isEmpty()) {
-        return usageError(u"keys create needs --name NAME"_s);
-    }
-    const QByteArray key = auth::generateKey();
-    store::ApiKeyRecord record;
-    record.id = newId("key_");
-    record.name = name;
-    record.keyHash = auth::hashKey(key);
-    record.enabled = true;
-    record.createdAt = QDateTime::currentDateTimeUtc();
-    record.binding = a.value(u"bind"_s);
-    record.isOwner = a.has(u"owner"_s);
-    record.permissions = a.value(u"services"_s);
-    record.allowedModels = a.value(u"allow-models"_s);
-    record.deniedModels = a.value(u"deny-models"_s);
-    if (const QString expires = a.value(u"expires"_s); !expires.isEmpty()) {
-        const QDate date = QDate::fromString(expires, Qt::ISODate);
-        if (!date.isValid()) {
-            return usageError(u"--expires takes a date like 2026-12-31 (the key stops working at its end)"_s);
-        }
-        record.expiresAtMs = date.addDays(1).startOfDay().toMSecsSinceEpoch();
-    }
-    if (auto ok = db.insertKey(record); !ok) {
-        printErr(u"relaydesk: "_s + ok.error().detail);
-        return 1;
-    }
-    printOut(u"Created key '%1' (%2). Copy it now: it is shown only this once."_s.arg(name, record.id));
-    printOut(QString::fromLatin1(key));
-    return 0;
-}
-
-int keysList(store::Database &db)
-{
-    auto keys = db.listKeys();
-    if (!keys) {
-        printErr(u"relaydesk: "_s + keys.error().detail);
-        return 1;
-    }
-    printOut(u"%1  %2  %3  %4  %5  %6"_s.arg(u"ID"_s, -20)
-                 .arg(u"NAME"_s, -24)
-                 .arg(u"ENABLED"_s, -7)
-                 .arg(u"HASH"_s, -8)
-                 .arg(u"CREATED"_s, -20)
-                 .arg(u"USES"_s));
-    for (const auto &k : std::as_const(*keys)) {
-        QString uses = k.binding.isEmpty() ? u"shared pool"_s : k.binding;
-        if (k.isOwner) {
-            uses += u", owner (personal subscriptions)"_s;
-        }
-        printOut(u"%1  %2  %3  %4  %5  %6"_s.arg(k.id, -20)
-                     .arg(k.name, -24)
-                     .arg(yesNo(k.enabled), -7)
-                     .arg(QString::fromLatin1(auth::logId(k.keyHash)), -8)
-                     .arg(k.createdAt.toString(Qt::ISODate), -20)
-                     .arg(uses));
-    }
-    return 0;
-}
-
 Result<QString> readCaFile(const QString &path)
 {
     if (path.isEmpty()) {
@@ -285,56 +213,6 @@ int accountsList(store::Database &db)
 }
 } // namespace
 
-int keysCommand(const QStringList &args)
-{
-    Args a;
-    if (!a.parse(
-            args,
-            {u"name"_s, u"data-dir"_s, u"bind"_s, u"expires"_s, u"services"_s, u"allow-models"_s, u"deny-models"_s},
-            {u"owner"_s})) {
-        return usageError(a.error());
-    }
-    const QStringList &pos = a.positional();
-    const QString verb = pos.value(0);
-    static const QStringList verbs{u"create"_s, u"list"_s, u"enable"_s, u"disable"_s, u"delete"_s, u"bind"_s};
-    if (!verbs.contains(verb)) {
-        return usageError(u"keys needs one of: create, list, enable, disable, delete, bind"_s);
-    }
-    const QString binding = a.value(u"bind"_s);
-    if (!binding.isEmpty() && !binding.startsWith(u"account:"_s) && !binding.startsWith(u"group:"_s)) {
-        return usageError(u"--bind takes account:<id> or group:<name>"_s);
-    }
-    if ((verb == u"create"_s || verb == u"list"_s) ? pos.size() != 1 : pos.size() != 2) {
-        return usageError(verb == u"create"_s || verb == u"list"_s ? u"keys %1 takes no further words"_s.arg(verb)
-                                                                   : u"keys %1 needs a key id or name"_s.arg(verb));
-    }
-    if (verb == u"create"_s && a.value(u"name"_s).trimmed().isEmpty()) {
-        return usageError(u"keys create needs --name NAME"_s);
-    }
-    auto db = openStore(a.value(u"data-dir"_s));
-    if (!db) {
-        return 1;
-    }
-    if (verb == u"create"_s) {
-        return keysCreate(*db, a);
-    }
-    if (verb == u"list"_s) {
-        return keysList(*db);
-    }
-    const QString target = pos.at(1);
-    if (verb == u"delete"_s) {
-        return reportResult(db->deleteKey(target), u"Deleted key %1"_s.arg(target));
-    }
-    if (verb == u"bind"_s) {
-        return reportResult(db->setKeyBinding(target, binding, a.has(u"owner"_s)),
-                            binding.isEmpty() ? u"Key %1 uses the shared pool"_s.arg(target)
-                                              : u"Key %1 is bound to %2"_s.arg(target, binding));
-    }
-    const bool enable = verb == u"enable"_s;
-    return reportResult(db->setKeyEnabled(target, enable),
-                        u"Key %1 %2"_s.arg(target, enable ? u"enabled"_s : u"disabled"_s));
-}
-
 int accountsCommand(const QStringList &args)
 {
     Args a;
@@ -509,12 +387,21 @@ QString usageText()
 Usage:
   relaydesk [--minimized] [serve options]   the window (headless serve when no display exists)
   relaydesk serve [--host IP] [--port N] [--workers N] [--max-body-mb N] [--data-dir DIR]
-  relaydesk keys create --name NAME [--bind account:ID|group:NAME] [--owner] [--expires 2026-12-31]
-                 [--services claude,…] [--allow-models a,b] [--deny-models c]
-                                             prints the new key once
-  relaydesk keys list
+  relaydesk keys create --name NAME [key settings]        prints the new key once
+  relaydesk keys set ID-OR-NAME [key settings]             changes only the settings given ("" or 0 clears one)
+  relaydesk keys show ID-OR-NAME | list
   relaydesk keys enable|disable|delete ID-OR-NAME
   relaydesk keys bind ID-OR-NAME [--bind account:ID|group:NAME] [--owner]   (no --bind: the shared pool)
+      key settings: [--description TEXT] [--tags a,b] [--owner-name WHO] [--owner]
+                 [--bind account:ID|group:NAME] [--bind-family openai=group:X,gemini=account:Y]
+                 [--expires 2026-12-31|never] [--activate-days N]   (N days after the first use)
+                 [--services claude,openai,gemini,droid,bedrock,azure] [--clients claude-code,codex-cli,…]
+                 [--allow-models a,b] [--deny-models c] [--rates claude=1.2,…]
+                 [--concurrency N [--queue N] [--queue-timeout SECONDS]]
+                 [--window-minutes N [--window-requests N] [--window-tokens N] [--window-cost USD]]
+                 [--daily-cost USD] [--weekly-cost USD] [--total-cost USD]
+                 [--weekly-family opus --weekly-family-cost USD]
+  relaydesk settings list | set KEY VALUE | unset KEY      relay-wide settings (time zone, price table, …)
   relaydesk accounts add-console --name NAME [--base-url URL] [--priority 1-100]
                  [--user-agent UA] [--model-map JSON] [--proxy socks5://user@host:port]
                  [--ca-file PEM] [--unschedulable] [--max-concurrency N] [--group NAME]
@@ -530,7 +417,7 @@ Usage:
   relaydesk accounts list
   relaydesk accounts enable|disable|delete|reset ID-OR-NAME   (enable and reset clear cooldowns and blocks)
   relaydesk status
-  relaydesk usage [--by key|model|account] [--since 2026-11-01|7d] [--csv]
+  relaydesk usage [--by key|model|account|key-model] [--since 2026-11-01|7d] [--series hour|day|month] [--csv]
   relaydesk --version | --help
 
 Every command takes --data-dir DIR (default $RELAYDESK_DATA_DIR or ~/.local/share/RelayDesk).

@@ -8,7 +8,8 @@ class QCoreApplication;
 namespace rd::cli {
 
 // Exit codes: 0 success, 1 the action failed, 2 bad usage.
-int keysCommand(const QStringList &args);
+int keysCommand(const QStringList &args);     // keyscommand.cpp
+int settingsCommand(const QStringList &args); // keyscommand.cpp
 int accountsCommand(const QStringList &args);
 int statusCommand(const QStringList &args);
 int usageCommand(const QStringList &args);

@@ -43,6 +43,23 @@ void printErr(const QString &text)
     QTextStream(stderr) << text << Qt::endl;
 }
 
+int reportFailure(const QString &message)
+{
+    printErr(u"relaydesk: "_s + message);
+    return 1;
+}
+
+int reportResult(const Result<void> &r, const QString &done)
+{
+    if (!r) {
+        return reportFailure(r.error().detail);
+    }
+    if (!done.isEmpty()) {
+        printOut(done);
+    }
+    return 0;
+}
+
 int usageError(const QString &message)
 {
     printErr(u"relaydesk: "_s + message);

@@ -14,9 +14,12 @@ namespace rd::cli {
 // A new record id: the prefix ("key_", "acc_") and 16 random hex characters.
 QString newId(const char *prefix);
 
-void printOut(const QString &text);     // a line on stdout
-void printErr(const QString &text);     // a line on stderr
-int usageError(const QString &message); // prints the message and a hint, returns 2
+void printOut(const QString &text);        // a line on stdout
+void printErr(const QString &text);        // a line on stderr
+int usageError(const QString &message);    // prints the message and a hint, returns 2
+int reportFailure(const QString &message); // "relaydesk: message" on stderr, returns 1
+// 0 and `done` on stdout when r succeeded, else reportFailure(why)
+int reportResult(const Result<void> &r, const QString &done);
 
 // Opens the store of the data folder (--data-dir, $RELAYDESK_DATA_DIR or the default); prints why not.
 std::optional<store::Database> openStore(const QString &dataDirOption, QString *resolvedDir = nullptr);

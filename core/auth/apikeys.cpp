@@ -1,8 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/auth/apikeys.h"
 
+#include "core/config/relaysettings.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+
 #include <openssl/rand.h>
 #include <openssl/sha.h>
+
+using namespace Qt::StringLiterals;
 
 namespace rd::auth {
 
@@ -107,6 +114,85 @@ bool KeyEntry::mayUseModel(QByteArrayView model) const
         return false;
     }
     return allowedModels.isEmpty() || allowedModels.contains(m);
+}
+
+} // namespace rd::auth
+
+namespace rd::auth {
+
+Result<void> validateBinding(const QString &binding)
+{
+    if (binding.isEmpty() || (binding.startsWith(u"account:"_s) && binding.size() > 8)
+        || (binding.startsWith(u"group:"_s) && binding.size() > 6)) {
+        return {};
+    }
+    return fail(ErrorCode::InvalidArgument, u"a binding is account:<id> or group:<name>, not '%1'"_s.arg(binding));
+}
+
+Result<QHash<QByteArray, QString>> parseBindings(const QString &json)
+{
+    QHash<QByteArray, QString> out;
+    if (json.trimmed().isEmpty()) {
+        return out;
+    }
+    const QJsonDocument doc = QJsonDocument::fromJson(json.toUtf8());
+    if (!doc.isObject()) {
+        return fail(ErrorCode::InvalidArgument, u"key bindings are not a JSON object"_s);
+    }
+    const QJsonObject object = doc.object();
+    for (auto it = object.begin(); it != object.end(); ++it) {
+        const QString binding = it.value().toString();
+        if (auto valid = validateBinding(binding); !valid || binding.isEmpty()) {
+            return fail(ErrorCode::InvalidArgument,
+                        u"the binding for '%1' must be account:<id> or group:<name>"_s.arg(it.key()));
+        }
+        out.insert(it.key().toLower().toLatin1(), binding);
+    }
+    return out;
+}
+
+Result<KeyEntry> keyEntryFromRecord(const store::ApiKeyRecord &k)
+{
+    KeyEntry e;
+    e.id = k.id;
+    e.name = k.name;
+    e.logId = logId(k.keyHash);
+    e.enabled = k.enabled;
+    e.createdAtMs = k.createdAt.toMSecsSinceEpoch();
+    e.binding = k.binding;
+    e.isOwner = k.isOwner;
+    e.expiresAtMs = k.expiresAtMs;
+    e.permissions = splitList(k.permissions);
+    e.allowedModels = splitList(k.allowedModels);
+    e.deniedModels = splitList(k.deniedModels);
+    e.description = k.description;
+    for (const QString &tag : k.tags.split(u',', Qt::SkipEmptyParts)) {
+        e.tags.append(tag.trimmed());
+    }
+    e.ownerName = k.ownerName;
+    e.activationDays = k.activationDays;
+    e.activatedAtMs = k.activatedAtMs;
+    auto clients = parseClientList(k.allowedClients);
+    if (!clients) {
+        return tl::unexpected(clients.error());
+    }
+    e.allowedClients = std::move(*clients);
+    auto bindings = parseBindings(k.bindings);
+    if (!bindings) {
+        return tl::unexpected(bindings.error());
+    }
+    e.bindings = std::move(*bindings);
+    auto rates = config::parseServiceRates(k.serviceRates);
+    if (!rates) {
+        return tl::unexpected(rates.error());
+    }
+    e.serviceRates = std::move(*rates);
+    auto limits = policy::KeyLimits::fromText(k.limits);
+    if (!limits) {
+        return tl::unexpected(limits.error());
+    }
+    e.limits = std::move(*limits);
+    return e;
 }
 
 } // namespace rd::auth

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "core/auth/clientrecognition.h"
 #include "core/http/httptypes.h"
+#include "core/policy/keylimits.h"
+#include "core/store/records.h"
 
 #include <QByteArray>
 #include <QHash>
@@ -37,13 +40,35 @@ struct KeyEntry
     QList<QByteArray> permissions;   // service families; empty = all
     QList<QByteArray> allowedModels; // empty = every model
     QList<QByteArray> deniedModels;
+    QString description;
+    QStringList tags;
+    QString ownerName;
+    int activationDays = 0;                 // > 0: expires this many days after the first use
+    qint64 activatedAtMs = 0;               // 0 = not used yet
+    QList<KnownClient> allowedClients;      // empty = any client
+    QHash<QByteArray, QString> bindings;    // family → "account:<id>" / "group:<name>" (claude: `binding`)
+    QHash<QByteArray, double> serviceRates; // service → this key's rate multiplier (default 1.0)
+    policy::KeyLimits limits;
 
     bool isExpired(qint64 nowMs) const { return expiresAtMs > 0 && nowMs >= expiresAtMs; }
+    bool hasModelLists() const { return !allowedModels.isEmpty() || !deniedModels.isEmpty(); }
+    QString bindingFor(QByteArrayView family) const
+    {
+        return family == "claude" ? binding : bindings.value(family.toByteArray());
+    }
+    double rate(QByteArrayView service) const { return serviceRates.value(service.toByteArray(), 1.0); }
     bool mayUseService(QByteArrayView family) const;
     bool mayUseModel(QByteArrayView model) const; // after stripping "ccr,"; case-insensitive
 };
 
 QList<QByteArray> splitList(const QString &commaList); // trimmed, lower-cased, empties dropped
+
+// The runtime key from its stored record; a setting that no longer parses is an error naming it (the key is then
+// refused rather than served without its limits).
+[[nodiscard]] Result<KeyEntry> keyEntryFromRecord(const store::ApiKeyRecord &record);
+// Family bindings as stored: {"openai": "group:x"}; each value "account:<id>" or "group:<name>".
+[[nodiscard]] Result<QHash<QByteArray, QString>> parseBindings(const QString &json);
+[[nodiscard]] Result<void> validateBinding(const QString &binding);
 
 // Hash → key, immutable once built; workers hold it through a shared_ptr snapshot so no SQL is touched per request.
 class KeyIndex

@@ -165,7 +165,8 @@ bool matchesCodex(const ClientFacts &facts)
     static constexpr std::array<QByteArrayView, 3> kNames{"codex_exec", "codex_cli_rs", "codex_vscode"};
     for (const QByteArrayView name : kNames) {
         const QByteArrayView ua = facts.userAgent;
-        if (ua.size() > name.size() + 1 && ua.startsWith(name) && ua[name.size()] == '/' && isDigit(ua[name.size() + 1])) {
+        if (ua.size() > name.size() + 1 && ua.startsWith(name) && ua[name.size()] == '/'
+            && isDigit(ua[name.size() + 1])) {
             return facts.originator.isEmpty() || facts.originator == name;
         }
     }
@@ -296,8 +297,8 @@ ClientFacts clientFacts(const http::HeaderList &headers)
 
 bool isValidClaudeCodeUserId(QByteArrayView userId)
 {
-    const QByteArrayView text = userId.trimmed();
-    return text.startsWith('{') ? isJsonFormUserId(text) : isOldFormUserId(text);
+    // JSON may have whitespace around the object; the old form is matched exactly (no trailing newline either).
+    return userId.trimmed().startsWith('{') ? isJsonFormUserId(userId) : isOldFormUserId(userId);
 }
 
 bool matchesClient(KnownClient client, const ClientFacts &facts)

@@ -38,7 +38,7 @@ struct ClientFacts
     QByteArrayView originator;
     QByteArrayView xFactoryClient;
     std::optional<QByteArrayView> metadataUserId; // set only on …/messages requests, when the body had metadata.user_id
-    bool isMessagesRoute = false;                  // a Messages create request (not count_tokens)
+    bool isMessagesRoute = false;                 // a Messages create request (not count_tokens)
 };
 
 // The header fields of ClientFacts (first header of each name, any case, values trimmed); the rest is the caller's.

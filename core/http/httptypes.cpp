@@ -34,6 +34,21 @@ QByteArray headerValue(const HeaderList &headers, QByteArrayView lowerName)
     return {};
 }
 
+bool headerListContains(const HeaderList &headers, QByteArrayView lowerName, QByteArrayView item)
+{
+    for (const Header &h : headers) {
+        if (h.first.compare(lowerName, Qt::CaseInsensitive) != 0) {
+            continue;
+        }
+        for (const QByteArray &part : h.second.split(',')) {
+            if (part.trimmed() == item) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
 bool hasHeader(const HeaderList &headers, QByteArrayView lowerName)
 {
     for (const Header &h : headers) {

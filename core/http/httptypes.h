@@ -14,6 +14,8 @@ using HeaderList = QList<Header>;
 // Case-insensitive lookup of the first header with this (lowercase) name; empty when absent.
 QByteArray headerValue(const HeaderList &headers, QByteArrayView lowerName);
 bool hasHeader(const HeaderList &headers, QByteArrayView lowerName);
+// Whether any header of this name lists `item` in its comma-separated value (items trimmed), e.g. anthropic-beta.
+bool headerListContains(const HeaderList &headers, QByteArrayView lowerName, QByteArrayView item);
 
 // One parsed client request. Header names are kept as sent; compare with headerValue().
 struct HttpRequest

@@ -7,9 +7,10 @@ using namespace Qt::StringLiterals;
 
 namespace rd::relay {
 
-ConfigWatcher::ConfigWatcher(store::StoreLocation location, int pollMs)
+ConfigWatcher::ConfigWatcher(store::StoreLocation location, int pollMs, std::shared_ptr<policy::KeyLimiter> limiter)
     : m_location(std::move(location))
     , m_pollMs(pollMs)
+    , m_limiter(std::move(limiter))
 {}
 
 ConfigWatcher::~ConfigWatcher() = default;
@@ -39,6 +40,11 @@ void ConfigWatcher::stop()
     m_db.reset(); // the connection closes on the thread that opened it
 }
 
+void ConfigWatcher::runRead(const std::function<void(store::Database *)> &task)
+{
+    task(m_db ? &*m_db : nullptr);
+}
+
 void ConfigWatcher::poll()
 {
     if (!m_db) {
@@ -60,26 +66,31 @@ void ConfigWatcher::reload(qint64 revision)
 {
     auto keys = m_db->listKeys();
     auto accounts = m_db->listAccounts();
-    if (!keys || !accounts) {
+    auto settings = m_db->settings();
+    if (!keys || !accounts || !settings) {
         qCWarning(lcConfig) << "could not load the configuration:"
-                            << (keys ? accounts.error().detail : keys.error().detail);
+                            << (!keys       ? keys.error().detail
+                                : !accounts ? accounts.error().detail
+                                            : settings.error().detail);
         return; // keep serving the last good snapshot; the next poll tries again
     }
     auto snapshot = std::make_shared<RelaySnapshot>();
+    snapshot->settings = config::relaySettingsFrom(*settings);
+    if (m_limiter) {
+        m_limiter->setCalendar(snapshot->settings.calendar);
+    }
     auto index = std::make_shared<auth::KeyIndex>();
     for (const store::ApiKeyRecord &k : std::as_const(*keys)) {
-        index->insert(k.keyHash,
-                      auth::KeyEntry{k.id,
-                                     k.name,
-                                     auth::logId(k.keyHash),
-                                     k.enabled,
-                                     k.createdAt.toMSecsSinceEpoch(),
-                                     k.binding,
-                                     k.isOwner,
-                                     k.expiresAtMs,
-                                     auth::splitList(k.permissions),
-                                     auth::splitList(k.allowedModels),
-                                     auth::splitList(k.deniedModels)});
+        Result<auth::KeyEntry> entry = auth::keyEntryFromRecord(k);
+        if (!entry) {
+            // Refused rather than served without the limits its owner set.
+            qCWarning(lcConfig) << "key" << k.id << "refused until its settings are fixed:" << entry.error().detail;
+            continue;
+        }
+        index->insert(k.keyHash, *entry);
+    }
+    if (m_revision < 0 && m_limiter) {
+        seedLimits(*index, *keys);
     }
     snapshot->keys = std::move(index);
     // On the first load, health saved by an earlier run comes back (unless the user reset the account since).
@@ -120,6 +131,43 @@ void ConfigWatcher::reload(qint64 revision)
     qCInfo(lcConfig) << "configuration loaded:" << snapshot->keys->size() << "keys," << snapshot->accounts.size()
                      << "accounts (revision" << revision << ")";
     emit snapshotLoaded(snapshot);
+}
+
+void ConfigWatcher::seedLimits(const auth::KeyIndex &keys, const QList<store::ApiKeyRecord> &records)
+{
+    // The counters behind daily, weekly, total and window limits come back from the request rows and rollups.
+    const qint64 now = m_limiter->now();
+    const policy::LimitCalendar calendar = m_limiter->calendar();
+    auto day = m_db->spendSince(calendar.dayStart(now));
+    auto week = m_db->spendSince(calendar.weekStart(now));
+    auto lifetime = m_db->lifetimeRatedCostByKey();
+    if (!day || !week || !lifetime) {
+        qCWarning(lcConfig) << "key limit counters start from zero: the store could not be read";
+        return;
+    }
+    m_limiter->seedDay(*day);
+    m_limiter->seedWeek(*week);
+    m_limiter->seedTotals(*lifetime);
+    for (const store::ApiKeyRecord &record : records) {
+        const auth::KeyEntry *key = keys.find(record.keyHash);
+        if (!key || !key->limits.hasWindow()) {
+            continue;
+        }
+        auto window = m_db->spendSince(now - qint64(key->limits.windowMinutes) * 60'000);
+        if (!window) {
+            continue;
+        }
+        store::SpendRow sum;
+        for (const store::SpendRow &row : std::as_const(*window)) {
+            if (row.keyId == key->id) {
+                sum.firstMs = sum.requests == 0 ? row.firstMs : std::min(sum.firstMs, row.firstMs);
+                sum.requests += row.requests;
+                sum.tokens += row.tokens;
+                sum.ratedCostUsd += row.ratedCostUsd;
+            }
+        }
+        m_limiter->seedWindow(key->id, sum);
+    }
 }
 
 } // namespace rd::relay

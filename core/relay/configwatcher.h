@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "core/policy/keylimiter.h"
 #include "core/providers/console/consoleaccount.h"
 #include "core/relay/relaysnapshot.h"
 #include "core/store/database.h"
@@ -22,12 +23,14 @@ class ConfigWatcher : public QObject
 {
     Q_OBJECT
 public:
-    ConfigWatcher(store::StoreLocation location, int pollMs);
+    // limiter: gets the calendar on every load and, at the first load, the counters rebuilt from the store.
+    ConfigWatcher(store::StoreLocation location, int pollMs, std::shared_ptr<policy::KeyLimiter> limiter);
     ~ConfigWatcher() override;
 
 public slots:
     void start(); // on the watcher's thread: open, load, then poll
     void stop();
+    void runRead(const std::function<void(store::Database *)> &task); // on the watcher's thread
 
 signals:
     void snapshotLoaded(std::shared_ptr<const rd::relay::RelaySnapshot> snapshot); // keys + accounts, no sealer
@@ -39,9 +42,11 @@ signals:
 private:
     void poll();
     void reload(qint64 revision);
+    void seedLimits(const auth::KeyIndex &keys, const QList<store::ApiKeyRecord> &records);
 
     store::StoreLocation m_location;
     int m_pollMs;
+    std::shared_ptr<policy::KeyLimiter> m_limiter;
     std::optional<store::Database> m_db;
     QTimer *m_timer = nullptr;
     qint64 m_revision = -1;

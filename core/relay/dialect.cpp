@@ -166,7 +166,28 @@ QJsonObject errorObject(Dialect dialect, ErrorKind kind, const QString &message)
 
 QByteArray errorBody(Dialect dialect, ErrorKind kind, const QString &message, const QByteArray &requestId)
 {
-    QJsonObject root{{u"error"_s, errorObject(dialect, kind, message)}};
+    return errorBody(dialect, kind, message, requestId, {}, {});
+}
+
+QByteArray errorBody(Dialect dialect,
+                     ErrorKind kind,
+                     const QString &message,
+                     const QByteArray &requestId,
+                     const QByteArray &code,
+                     const QJsonObject &details)
+{
+    QJsonObject error = errorObject(dialect, kind, message);
+    if (!code.isEmpty()) {
+        // OpenAI has a code field of its own; the others carry it beside the type/status.
+        error.insert(u"code"_s, dialect == Dialect::Gemini ? QJsonValue(statusFor(kind)) : QString::fromLatin1(code));
+        if (dialect == Dialect::Gemini) {
+            error.insert(u"reason"_s, QString::fromLatin1(code));
+        }
+    }
+    QJsonObject root{{u"error"_s, error}};
+    for (auto it = details.begin(); it != details.end(); ++it) {
+        root.insert(it.key(), it.value());
+    }
     if (dialect == Dialect::Anthropic) {
         root.insert(u"type"_s, u"error"_s);
         if (!requestId.isEmpty()) {

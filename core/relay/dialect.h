@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QJsonObject>
 #include <QString>
 
 namespace rd::relay {
@@ -37,6 +38,14 @@ Dialect dialectForPath(QByteArrayView path); // /openai… → OpenAI, /gemini�
 
 // A JSON error body in the dialect's shape. message is English and safe (no secrets).
 QByteArray errorBody(Dialect dialect, ErrorKind kind, const QString &message, const QByteArray &requestId);
+// The same with a machine-readable code (e.g. "daily_cost_limit_exceeded") inside the error object and extra
+// top-level fields (current, limit, resetAt …) that SDKs ignore and scripts can read (PROTOCOLS.md §2.2, §7.6).
+QByteArray errorBody(Dialect dialect,
+                     ErrorKind kind,
+                     const QString &message,
+                     const QByteArray &requestId,
+                     const QByteArray &code,
+                     const QJsonObject &details);
 // The in-band error once a stream has started (§2.4), framed as one complete SSE event.
 QByteArray streamErrorEvent(Dialect dialect, ErrorKind kind, const QString &message);
 // Anthropic error.type for an arbitrary HTTP status (upstream statuses passed through).

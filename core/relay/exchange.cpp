@@ -7,10 +7,12 @@
 #include "core/relay/relayworker.h"
 #include "core/relay/usagerecorder.h"
 #include "core/scheduling/stickymap.h"
+#include "core/usage/livewindow.h"
 #include "core/usage/pricing.h"
 #include "core/util/logging.h"
 
 #include <QDateTime>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -58,7 +60,108 @@ Exchange::~Exchange()
 
 void Exchange::start()
 {
+    if (m_plan.limited && !m_plan.key->limits.isEmpty()) {
+        QPointer<Exchange> self(this);
+        std::shared_ptr<Mailbox> mailbox = m_worker->mailbox();
+        // A queued request's answer comes from whichever thread frees a slot: it is posted here. If this exchange is
+        // gone by then, the posted answer is dropped and the slot it carries is released with it.
+        auto waiter = [self, mailbox](policy::Admission admission) {
+            mailbox->post([self, admission]() mutable {
+                if (self) {
+                    self->onAdmission(std::move(admission));
+                }
+            });
+        };
+        const bool countTokens = m_plan.route == Route::CountTokens;
+        policy::Admission admission = m_worker->shared().limiter->admit(
+            m_plan.keyId, m_plan.key->limits, m_plan.modelFamily, countTokens, true, waiter);
+        if (admission.outcome == policy::Admission::Outcome::Queued) {
+            m_ticket = admission.ticket;
+            m_queueTimer = new QTimer(this);
+            m_queueTimer->setSingleShot(true);
+            connect(m_queueTimer, &QTimer::timeout, this, &Exchange::onQueueTimeout);
+            m_queueTimer->start(m_plan.key->limits.queueTimeoutMs);
+            return;
+        }
+        onAdmission(std::move(admission));
+        return;
+    }
     attempt();
+}
+
+void Exchange::onAdmission(policy::Admission admission)
+{
+    if (m_done) {
+        return; // the slot in `admission` is released as it goes
+    }
+    m_ticket = 0;
+    if (m_queueTimer) {
+        m_queueTimer->stop();
+    }
+    if (admission.outcome == policy::Admission::Outcome::Refused) {
+        refuse(*admission.refusal);
+        return;
+    }
+    m_lease = std::move(admission.lease);
+    attempt();
+}
+
+void Exchange::onQueueTimeout()
+{
+    if (m_done || m_ticket == 0) {
+        return;
+    }
+    if (!m_worker->shared().limiter->cancel(m_plan.keyId, m_ticket)) {
+        return; // a slot was granted just now: its answer is on the way
+    }
+    refuse(m_worker->shared().limiter->queueTimeout(m_plan.key->limits));
+}
+
+void Exchange::refuse(const policy::Refusal &refusal)
+{
+    m_plan.recordUsage = false; // nothing was sent upstream
+    if (m_client) {
+        qCInfo(lcAccess).noquote() << m_client->requestId() << "key" << QString::fromLatin1(m_plan.keyLogId)
+                                   << "refused:" << refusal.message;
+        http::HeaderList extra;
+        if (refusal.retryAfterS > 0) {
+            extra.append(http::Header{QByteArrayLiteral("retry-after"), QByteArray::number(refusal.retryAfterS)});
+        }
+        const ErrorKind kind = refusal.status == 402 ? ErrorKind::Billing : ErrorKind::RateLimited;
+        m_status = statusFor(kind);
+        m_client->sendResponse(
+            m_status,
+            extra,
+            errorBody(m_plan.dialect, kind, refusal.message, m_client->requestId(), refusal.code, refusal.details),
+            "application/json");
+    }
+    finish(false);
+}
+
+void Exchange::filterModelList()
+{
+    // The upstream's list, less the models this key may not use.
+    QJsonDocument doc = QJsonDocument::fromJson(m_held);
+    if (!doc.isObject() || !doc.object().value(u"data"_s).isArray()) {
+        return; // not a list we understand: passed on as it is
+    }
+    QJsonObject root = doc.object();
+    QJsonArray kept;
+    for (const QJsonValue &entry : root.value(u"data"_s).toArray()) {
+        if (m_plan.key->mayUseModel(entry.toObject().value(u"id"_s).toString().toUtf8())) {
+            kept.append(entry);
+        }
+    }
+    root.insert(u"data"_s, kept);
+    if (!kept.isEmpty()) {
+        root.insert(u"first_id"_s, kept.first().toObject().value(u"id"_s));
+        root.insert(u"last_id"_s, kept.last().toObject().value(u"id"_s));
+    } else {
+        root.insert(u"first_id"_s, QJsonValue::Null);
+        root.insert(u"last_id"_s, QJsonValue::Null);
+    }
+    m_held = QJsonDocument(root).toJson(QJsonDocument::Compact);
+    m_contentLength = m_held.size();
 }
 
 void Exchange::attempt()
@@ -251,7 +354,7 @@ void Exchange::upstreamHeaders(int status, http::HeaderList &&headers, qint64 co
             m_scanner.emplace(m_stream ? usage::AnthropicUsageScanner::Mode::Sse
                                        : usage::AnthropicUsageScanner::Mode::Json);
         }
-        if (!m_stream) {
+        if (!m_stream && !m_plan.filterModels) {
             commit(); // a whole JSON answer: nothing more to decide
         }
     }
@@ -384,6 +487,8 @@ void Exchange::upstreamFinished()
             if (failOver(verdict)) {
                 return;
             }
+        } else if (m_plan.filterModels) {
+            filterModelList();
         }
         commit();
     }
@@ -478,6 +583,11 @@ void Exchange::onClientClosed()
     if (m_call) {
         std::exchange(m_call, nullptr)->abort(); // at once: the upstream stops generating for nobody
     }
+    if (m_ticket != 0) {
+        // Gave up while waiting for a slot: nothing was sent, nothing to record.
+        m_worker->shared().limiter->cancel(m_plan.keyId, m_ticket);
+        m_plan.recordUsage = false;
+    }
     if (m_scanner) {
         m_scanner->finish();
     }
@@ -512,10 +622,13 @@ void Exchange::finish(bool aborted)
         row.cacheCreate1hTokens = u.cacheCreate1hTokens;
         row.cacheReadTokens = u.cacheReadTokens;
         if (u.seen) {
-            const usage::Cost cost =
-                usage::PriceTable::builtIn()->cost(u.model.isEmpty() ? m_plan.requestModel : u.model, u);
+            const std::shared_ptr<const usage::PriceTable> prices =
+                m_worker->shared().prices.load(std::memory_order_acquire);
+            const usage::Cost cost = (prices ? *prices : *usage::PriceTable::builtIn())
+                                         .cost(u.model.isEmpty() ? m_plan.requestModel : u.model, u, m_plan.fastMode);
             row.costUsd = cost.usd;
             row.costEstimated = cost.estimated;
+            row.ratedCostUsd = cost.usd * m_plan.rate;
         }
         if (!u.seen && isSuccess(m_status) && !aborted) {
             qCWarning(lcUsage) << "no usage in the answer to request" << row.requestId << "; none recorded";
@@ -523,8 +636,16 @@ void Exchange::finish(bool aborted)
         qCInfo(lcAccess).noquote() << row.requestId << "key" << QString::fromLatin1(m_plan.keyLogId) << "account"
                                    << row.accountId << row.model << row.status << row.totalMs << "ms"
                                    << "attempts" << m_attempts;
-        m_worker->shared().usage->record(std::move(row));
+        RelayShared &shared = m_worker->shared();
+        const qint64 tokens = row.inputTokens + row.outputTokens + row.cacheCreate5mTokens + row.cacheCreate1hTokens
+                              + row.cacheReadTokens;
+        shared.limiter->recordUsage(row.keyId, row.timestampMs, tokens, row.ratedCostUsd, m_plan.modelFamily);
+        if (shared.live) {
+            shared.live->record(m_worker->config().clock(), row.status, row.aborted, tokens, row.costUsd, row.totalMs);
+        }
+        shared.usage->record(std::move(row));
     }
+    m_lease.reset(); // the key's slot frees as soon as the answer is over
     if (m_client) {
         m_client->disconnect(this);
     }

@@ -3,6 +3,7 @@
 
 #include "core/http/clientconnection.h"
 #include "core/http/upstreamtransport.h"
+#include "core/policy/keylimiter.h"
 #include "core/providers/console/consoleaccount.h"
 #include "core/relay/messagesrequest.h"
 #include "core/relay/relaysnapshot.h"
@@ -14,6 +15,7 @@
 #include <QObject>
 #include <QPointer>
 #include <QSet>
+#include <QTimer>
 
 #include <memory>
 #include <optional>
@@ -47,11 +49,16 @@ class Exchange : public QObject, public http::UpstreamSink
         std::shared_ptr<const RelaySnapshot> snapshot;
         qint64 receivedAtMs = 0; // monotonic, when the request was complete
         qint64 receivedAtEpochMs = 0;
+        const auth::KeyEntry *key = nullptr; // in snapshot->keys
+        bool filterModels = false;           // the models list is filtered by the key's model lists
+        bool limited = false;                // the key's limits apply (admission in start())
+        double rate = 1.0;                   // global × key rate multiplier for this service
+        bool fastMode = false;               // priced at the model's fast-mode multiple
     };
 
     Exchange(RelayWorker *worker, http::ClientConnection *client, Plan plan);
     ~Exchange() override;
-    void start();
+    void start(); // admission against the key's limits (may wait in its queue), then the first attempt
 
     // UpstreamSink
     void upstreamHeaders(int status, http::HeaderList &&headers, qint64 contentLength) override;
@@ -61,6 +68,10 @@ class Exchange : public QObject, public http::UpstreamSink
     void upstreamFailed(const Error &error) override;
 
 private:
+    void onAdmission(policy::Admission admission);
+    void onQueueTimeout();
+    void refuse(const policy::Refusal &refusal);
+    void filterModelList();
     void attempt();
     void send();
     void requestToken(); // OAuth: refresh (or join the refresh in flight), then send()
@@ -78,6 +89,9 @@ private:
     void finish(bool aborted);
 
     RelayWorker *m_worker;
+    std::shared_ptr<policy::KeyLease> m_lease; // the key's concurrency slot, when it has a limit
+    quint64 m_ticket = 0;                      // waiting in the key's queue
+    QTimer *m_queueTimer = nullptr;
     QPointer<http::ClientConnection> m_client;
     Plan m_plan;
     std::shared_ptr<const providers::ConsoleAccount> m_account; // the current attempt's

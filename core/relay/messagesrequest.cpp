@@ -96,6 +96,14 @@ inspectMessagesBody(const QByteArray &body, bool locateModel, const http::Header
                 return fail(ErrorCode::BadRequest, u"messages: at least one message is required"_s);
             }
             sawMessages = true;
+        } else if (field.key == "speed") {
+            std::string_view speed;
+            info.speedFast = field.value.get_string().get(speed) == SUCCESS && speed == "fast";
+        } else if (field.key == "metadata") {
+            std::string_view userId;
+            if (field.value["user_id"].get_string().get(userId) == SUCCESS) {
+                info.metadataUserId = QByteArray(userId.data(), static_cast<qsizetype>(userId.size()));
+            }
         }
     }
     if (!sawMessages) {

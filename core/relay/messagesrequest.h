@@ -6,6 +6,8 @@
 
 #include <QByteArray>
 
+#include <optional>
+
 namespace rd::relay {
 
 // What routing needs from an Anthropic Messages body, read with simdjson without re-serialising anything.
@@ -16,6 +18,8 @@ struct MessagesRequestInfo
     qsizetype modelOffset = -1; // byte offset of the model's JSON string token (opening quote) in the body
     qsizetype modelLength = 0;  // length of that token, quotes included
     QByteArray sessionKey;      // the sticky-session key (PROTOCOLS.md §7.1) when asked for; empty = none
+    std::optional<QByteArray> metadataUserId; // metadata.user_id when it is a string (client recognition, §6.6)
+    bool speedFast = false;                   // "speed": "fast" (fast mode, with its beta: PROTOCOLS.md §7.9)
 };
 
 // Validates the body (an object; `messages` a non-empty array; `model` a string) and finds model and stream.

@@ -3,6 +3,7 @@
 
 #include "core/http/serversettings.h"
 #include "core/oauth/claudeoauth.h"
+#include "core/policy/keylimiter.h"
 
 #include <QHostAddress>
 
@@ -25,6 +26,7 @@ struct RelayConfig
     oauth::ClaudeOAuthEndpoints claudeOAuth = oauth::ClaudeOAuthEndpoints::defaults();
     qint64 tokenRefreshMarginMs = 60'000; // refresh before use when a token expires within this (idle: twice this)
     int backgroundRefreshMs = 60'000;     // how often idle accounts are checked
+    policy::Clock clock = policy::systemClock(); // wall time for limits, expiry and usage rows; tests inject one
 
     int effectiveWorkers() const;
 };

@@ -8,9 +8,13 @@
 #include "core/relay/usagerecorder.h"
 #include "core/scheduling/stickymap.h"
 #include "core/store/storewriter.h"
+#include "core/usage/livewindow.h"
+#include "core/usage/pricetableupdater.h"
 #include "core/util/logging.h"
 
 #include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
 
 using namespace Qt::StringLiterals;
 
@@ -32,6 +36,17 @@ RelayService::RelayService(RelayConfig config, store::StoreLocation location, QO
         [] { return QDateTime::currentMSecsSinceEpoch(); }, m_config.stickyTtlMs, m_config.stickyRenewThresholdMs);
     m_shared->saveState = [writer](store::AccountStateRow row) {
         writer->enqueueTask([row](store::Database &db) { return db.upsertAccountStates({row}); });
+    };
+    m_shared->limiter = std::make_shared<policy::KeyLimiter>(m_config.clock);
+    m_shared->live = std::make_shared<usage::LiveWindow>();
+    m_shared->persistActivation = [writer](QString keyId, qint64 activatedAtMs, qint64 expiresAtMs) {
+        writer->enqueueTask([keyId, activatedAtMs, expiresAtMs](store::Database &db) -> Result<void> {
+            auto done = db.activateKey(keyId, activatedAtMs, expiresAtMs);
+            if (!done) {
+                return tl::unexpected(done.error());
+            }
+            return {};
+        });
     };
     // Sticky bindings survive a restart: saved a few seconds after they change, and once more at shutdown.
     m_stickyTimer.setInterval(5000);
@@ -67,10 +82,15 @@ void RelayService::start()
     }
 
     m_configThread.setObjectName(u"relay-config"_s);
-    m_watcher = new ConfigWatcher(m_location, m_config.configPollMs);
+    m_watcher = new ConfigWatcher(m_location, m_config.configPollMs, m_shared->limiter);
     m_watcher->moveToThread(&m_configThread);
     connect(&m_configThread, &QThread::finished, m_watcher, &QObject::deleteLater);
     connect(m_watcher, &ConfigWatcher::snapshotLoaded, this, &RelayService::applySnapshot);
+    ConfigWatcher *watcher = m_watcher;
+    m_shared->readStore = [watcher](std::function<void(store::Database *)> task) {
+        QMetaObject::invokeMethod(
+            watcher, [watcher, task] { watcher->runRead(task); }, Qt::QueuedConnection);
+    };
     connect(m_watcher, &ConfigWatcher::usageSeeded, this, [this](const QHash<QString, store::UsageTotals> &totals) {
         m_shared->usage->seed(totals);
     });
@@ -104,6 +124,27 @@ void RelayService::start()
     m_refresher->moveToThread(&m_configThread);
     connect(&m_configThread, &QThread::finished, m_refresher, &QObject::deleteLater);
     m_shared->refresher = m_refresher;
+    // Prices: the cached or built-in table now, refreshed from pricing.table_url when one is set.
+    m_prices =
+        new usage::PriceTableUpdater(QFileInfo(m_location.sqlitePath).absoluteDir().filePath(u"price-table.json"_s));
+    m_prices->moveToThread(&m_configThread);
+    connect(&m_configThread, &QThread::finished, m_prices, &QObject::deleteLater);
+    m_shared->prices.store(m_prices->current(), std::memory_order_release);
+    usage::PriceTableUpdater *prices = m_prices;
+    // Direct: the new table is in use before the updater's thread does anything else (the store is atomic).
+    std::shared_ptr<RelayShared> shared = m_shared;
+    connect(
+        prices,
+        &usage::PriceTableUpdater::tableChanged,
+        prices,
+        [shared, prices] {
+            shared->prices.store(prices->current(), std::memory_order_release);
+            qCInfo(lcConfig).noquote() << "price table in use:" << prices->source();
+        },
+        Qt::DirectConnection);
+    connect(prices, &usage::PriceTableUpdater::refreshFailed, this, [](const QString &reason) {
+        qCWarning(lcConfig).noquote() << "price table refresh failed; keeping the current table:" << reason;
+    });
     connect(m_refresher, &oauth::TokenRefresher::needsSignIn, this, &RelayService::accountNeedsSignIn);
     m_configThread.start();
     QMetaObject::invokeMethod(m_watcher, &ConfigWatcher::start, Qt::QueuedConnection);
@@ -149,6 +190,26 @@ void RelayService::start()
 void RelayService::applySnapshot(std::shared_ptr<const RelaySnapshot> snapshot)
 {
     m_loaded = std::move(snapshot);
+    const config::RelaySettings &settings = m_loaded->settings;
+    if (m_writer) {
+        m_writer->setPolicy(settings.calendar, settings.retentionDays);
+    }
+    if (m_prices && (settings.priceTableUrl != m_priceUrl || settings.priceRefreshHours != m_priceRefreshHours)) {
+        m_priceUrl = settings.priceTableUrl;
+        m_priceRefreshHours = settings.priceRefreshHours;
+        usage::PriceTableUpdater *prices = m_prices;
+        const QUrl url(m_priceUrl);
+        const int hours = m_priceRefreshHours;
+        QMetaObject::invokeMethod(
+            prices,
+            [prices, url, hours] {
+                prices->startPeriodic(url, url.isEmpty() ? 0 : hours);
+                if (!url.isEmpty() && hours == 0) {
+                    prices->refresh(url); // refresh_hours 0: once at start
+                }
+            },
+            Qt::QueuedConnection);
+    }
     pushToWorkers();
     emit configApplied(m_loaded->revision);
 }
@@ -165,6 +226,16 @@ void RelayService::pushToWorkers()
         QMetaObject::invokeMethod(
             worker, [worker, snapshot] { worker->setSnapshot(snapshot); }, Qt::QueuedConnection);
     }
+}
+
+std::shared_ptr<const usage::LiveWindow> RelayService::liveWindow() const
+{
+    return m_shared->live;
+}
+
+std::shared_ptr<const policy::KeyLimiter> RelayService::limiter() const
+{
+    return m_shared->limiter;
 }
 
 RelayStatus RelayService::status() const

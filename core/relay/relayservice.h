@@ -22,6 +22,13 @@ class StoreWriter;
 namespace rd::oauth {
 class TokenRefresher;
 }
+namespace rd::usage {
+class LiveWindow;
+class PriceTableUpdater;
+} // namespace rd::usage
+namespace rd::policy {
+class KeyLimiter;
+}
 
 namespace rd::relay {
 
@@ -59,6 +66,9 @@ public:
     void start();                                                  // answered by listening() or startFailed()
     RelayStatus status() const;
     store::StoreWriter *storeWriter() const { return m_writer.get(); }
+    // For charts: per-minute requests, tokens, cost and latency percentiles (thread-safe reads).
+    std::shared_ptr<const usage::LiveWindow> liveWindow() const;
+    std::shared_ptr<const policy::KeyLimiter> limiter() const;
 
 signals:
     void listening(const QHostAddress &address, quint16 port);
@@ -87,6 +97,9 @@ private:
     QThread m_configThread;
     ConfigWatcher *m_watcher = nullptr;
     oauth::TokenRefresher *m_refresher = nullptr; // on m_configThread
+    usage::PriceTableUpdater *m_prices = nullptr; // on m_configThread
+    QString m_priceUrl;
+    int m_priceRefreshHours = -1;
     QTimer m_stickyTimer;
     qint64 m_stickySaved = 0;
     bool m_listening = false;

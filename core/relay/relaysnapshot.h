@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/auth/apikeys.h"
+#include "core/config/relaysettings.h"
 #include "core/providers/console/consoleaccount.h"
 #include "core/secrets/sealer.h"
 
@@ -17,6 +18,7 @@ struct RelaySnapshot
     std::shared_ptr<const auth::KeyIndex> keys = std::make_shared<auth::KeyIndex>();
     QList<std::shared_ptr<const providers::ConsoleAccount>> accounts;
     std::shared_ptr<const secrets::Sealer> sealer; // null until the data key is known
+    config::RelaySettings settings;                // relay-wide settings from the store
     qint64 revision = -1;
 };
 

@@ -8,6 +8,7 @@
 #include "core/relay/relayconfig.h"
 #include "core/relay/relaysnapshot.h"
 #include "core/relay/routes.h"
+#include "core/store/database.h"
 #include "core/util/mailbox.h"
 
 #include <QTimer>
@@ -22,6 +23,14 @@ class StickyMap;
 namespace rd::oauth {
 class TokenRefresher;
 }
+namespace rd::usage {
+class LiveWindow;
+class PriceTable;
+} // namespace rd::usage
+namespace rd::policy {
+class KeyLimiter;
+struct Refusal;
+} // namespace rd::policy
 
 namespace rd::relay {
 
@@ -37,6 +46,12 @@ struct RelayShared
     std::atomic<bool> storeHealthy{true};
     std::atomic<int> activeExchanges{0};
     QString version;
+    std::shared_ptr<policy::KeyLimiter> limiter;                  // key limits and activation, shared by every worker
+    std::shared_ptr<usage::LiveWindow> live;                      // per-minute figures for the charts
+    std::atomic<std::shared_ptr<const usage::PriceTable>> prices; // built-in or refreshed
+    std::function<void(QString keyId, qint64 activatedAtMs, qint64 expiresAtMs)> persistActivation;
+    // Runs a read-only query off the hot path (on the config thread's connection; nullptr when the store is closed).
+    std::function<void(std::function<void(store::Database *)>)> readStore;
 };
 
 // One relay worker thread ("relay-worker-<i>"): owns its client connections, its upstream pool and the
@@ -75,8 +90,19 @@ private:
                      const QString &message,
                      const http::HeaderList &extra = {});
     void answerJson(http::ClientConnection *c, int status, const QByteArray &json);
+    // Checks 2–4 of PROTOCOLS.md §7.6; false: refused and answered. Activation ("N days after first use") is here.
+    bool keyIsActive(http::ClientConnection *c, const auth::KeyEntry &key, Dialect dialect);
+    bool clientAndServiceAllowed(http::ClientConnection *c,
+                                 const auth::KeyEntry &key,
+                                 const RouteMatch &route,
+                                 const http::HttpRequest &request,
+                                 const std::optional<QByteArray> &metadataUserId);
     void serveHealth(http::ClientConnection *c);
-    void serveKeyRoute(http::ClientConnection *c, const RouteMatch &route, const auth::KeyEntry &key);
+    void serveKeyRoute(http::ClientConnection *c,
+                       const RouteMatch &route,
+                       const auth::KeyEntry &key,
+                       const QByteArray &query);
+    void serveKeyStats(http::ClientConnection *c, const auth::KeyEntry &key, const QByteArray &query);
     void startExchange(http::ClientConnection *c,
                        http::HttpRequest &&request,
                        const RouteMatch &route,

@@ -62,6 +62,8 @@ RouteMatch matchRoute(QByteArrayView method, QByteArrayView rawPath)
             m.route = Route::KeyInfo;
         } else if (rest == "/v1/usage") {
             m.route = Route::Usage;
+        } else if (rest == "/v1/key-stats") {
+            m.route = Route::KeyStats;
         } else if (rest == "/v1/me") {
             m.route = Route::Me;
         } else if (rest.size() > 24 && rest.startsWith("/v1/organizations/") && rest.endsWith("/usage")) {
@@ -90,6 +92,8 @@ const char *routeName(Route route)
         return "key-info";
     case Route::Usage:
         return "usage";
+    case Route::KeyStats:
+        return "key-stats";
     case Route::Me:
         return "me";
     case Route::OrgUsage:

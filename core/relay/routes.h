@@ -16,6 +16,7 @@ enum class Route
     ModelById,   // GET …/v1/models/{id}
     KeyInfo,     // GET /api/v1/key-info
     Usage,       // GET /api/v1/usage
+    KeyStats,    // GET /api/v1/key-stats: the key holder's own statistics (rollups)
     Me,          // GET /api/v1/me
     OrgUsage,    // GET /api/v1/organizations/{id}/usage
     Telemetry,   // POST /api/api/event_logging/batch (no auth)

@@ -19,6 +19,7 @@ void UsageRecorder::record(store::UsageRow &&row)
         t.cacheCreate1hTokens += row.cacheCreate1hTokens;
         t.cacheReadTokens += row.cacheReadTokens;
         t.costUsd += row.costUsd;
+        t.ratedCostUsd += row.ratedCostUsd;
     }
     m_recorded.fetch_add(1, std::memory_order_relaxed);
     if (m_sink) {

@@ -462,13 +462,14 @@ Result<void> Database::updateKey(const ApiKeyRecord &key)
     }
     QVariantList values = keyValues(key);
     values.append(key.id);
-    const auto updated = run(m_db,
-                             u"update key"_s,
-                             u"UPDATE api_keys SET name = ?, enabled = ?, binding = ?, is_owner = ?, expires_at = ?, "
-                             "permissions = ?, allowed_models = ?, denied_models = ?, description = ?, tags = ?, "
-                             "owner_name = ?, activation_days = ?, activated_at = ?, allowed_clients = ?, bindings = ?, "
-                             "service_rates = ?, limits = ? WHERE id = ?"_s,
-                             values);
+    const auto updated =
+        run(m_db,
+            u"update key"_s,
+            u"UPDATE api_keys SET name = ?, enabled = ?, binding = ?, is_owner = ?, expires_at = ?, "
+            "permissions = ?, allowed_models = ?, denied_models = ?, description = ?, tags = ?, "
+            "owner_name = ?, activation_days = ?, activated_at = ?, allowed_clients = ?, bindings = ?, "
+            "service_rates = ?, limits = ? WHERE id = ?"_s,
+            values);
     if (!updated) {
         if (nameTaken(m_db, u"api_keys"_s, key.name)) {
             return fail(ErrorCode::InvalidArgument, u"a key named '%1' already exists"_s.arg(key.name));
@@ -483,10 +484,11 @@ Result<void> Database::updateKey(const ApiKeyRecord &key)
 
 Result<std::optional<ApiKeyRecord>> Database::findKey(const QString &idOrName)
 {
-    auto query = run(m_db,
-                     u"find key"_s,
-                     u"SELECT %1 FROM api_keys WHERE id = ? OR name = ? ORDER BY (id = ?) DESC LIMIT 1"_s.arg(kKeyColumns),
-                     {idOrName, idOrName, idOrName});
+    auto query =
+        run(m_db,
+            u"find key"_s,
+            u"SELECT %1 FROM api_keys WHERE id = ? OR name = ? ORDER BY (id = ?) DESC LIMIT 1"_s.arg(kKeyColumns),
+            {idOrName, idOrName, idOrName});
     if (!query) {
         return tl::unexpected(query.error());
     }
@@ -645,7 +647,7 @@ Result<void> Database::deleteRow(const QString &table, const QString &noun, cons
     return {};
 }
 
-Result<void> Database::insertUsage(const QList<UsageRow> &rows)
+Result<void> Database::insertUsage(const QList<UsageRow> &rows, const policy::LimitCalendar &calendar)
 {
     if (rows.isEmpty()) {
         return {};
@@ -671,6 +673,10 @@ Result<void> Database::insertUsage(const QList<UsageRow> &rows)
             }
         }
     }
+    // Same transaction: the rollups can never disagree with the rows they summarise.
+    if (auto rolled = addUsageToRollups(rows, calendar); !rolled) {
+        return rolled;
+    }
     return transaction.commit();
 }
 
@@ -692,11 +698,10 @@ Result<QList<UsageRow>> Database::recentUsage(int limit)
 
 Result<UsageTotals> Database::usageTotals(const QString &keyId, qint64 sinceMs)
 {
-    QString sql =
-        u"SELECT COUNT(*), COALESCE(SUM(input_tokens), 0), COALESCE(SUM(output_tokens), 0), "
-        "COALESCE(SUM(cache_create_5m_tokens), 0), COALESCE(SUM(cache_create_1h_tokens), 0), "
-        "COALESCE(SUM(cache_read_tokens), 0), COALESCE(SUM(cost_usd), 0), COALESCE(SUM(rated_cost_usd), 0) "
-        "FROM usage_requests WHERE ts_ms >= ?"_s;
+    QString sql = u"SELECT COUNT(*), COALESCE(SUM(input_tokens), 0), COALESCE(SUM(output_tokens), 0), "
+                  "COALESCE(SUM(cache_create_5m_tokens), 0), COALESCE(SUM(cache_create_1h_tokens), 0), "
+                  "COALESCE(SUM(cache_read_tokens), 0), COALESCE(SUM(cost_usd), 0), COALESCE(SUM(rated_cost_usd), 0) "
+                  "FROM usage_requests WHERE ts_ms >= ?"_s;
     QVariantList values{sinceMs};
     if (!keyId.isEmpty()) {
         sql += u" AND key_id = ?"_s;

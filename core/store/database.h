@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "core/policy/limitcalendar.h"
 #include "core/store/records.h"
 #include "core/util/result.h"
 
@@ -76,15 +77,33 @@ public:
     [[nodiscard]] Result<void> replaceStickySessions(const QList<StickyRow> &rows); // one transaction
     [[nodiscard]] Result<QList<StickyRow>> stickySessions();
 
-    // usage: empty texts and firstByteMs -1 are stored as NULL
-    [[nodiscard]] Result<void> insertUsage(const QList<UsageRow> &rows); // one transaction
-    [[nodiscard]] Result<QList<UsageRow>> recentUsage(int limit);        // newest first
+    // usage: empty texts and firstByteMs -1 are stored as NULL. One transaction: the rows and their hour, day and
+    // month rollups (day and month buckets start at local midnight in the calendar's zone).
+    [[nodiscard]] Result<void> insertUsage(const QList<UsageRow> &rows, const policy::LimitCalendar &calendar);
+    [[nodiscard]] Result<QList<UsageRow>> recentUsage(int limit); // newest first
     [[nodiscard]] Result<UsageTotals> usageTotals(const QString &keyId = {}, qint64 sinceMs = 0);
     [[nodiscard]] Result<QHash<QString, UsageTotals>> usageTotalsByKey(); // all time, one row per key
-    // Totals per key, model or account ("key", "model", "account") since sinceMs, largest cost first.
+    // Totals per key, model, account or key×model ("key", "model", "account", "key-model" with the group
+    // "keyId|model") since sinceMs, from the request rows, largest cost first.
     [[nodiscard]] Result<QList<QPair<QString, UsageTotals>>> usageGrouped(const QString &by, qint64 sinceMs);
 
     // usage rollups and retention (rollupstore.cpp)
+    // Adds rows to the hour, day and month rollups. Only inside the write transaction that inserts the same rows
+    // (insertUsage does it): anywhere else it counts them twice.
+    [[nodiscard]] Result<void> addUsageToRollups(const QList<UsageRow> &rows, const policy::LimitCalendar &calendar);
+    // Recomputes the rollups from usage_requests in one transaction (for rows recorded before migration 6). Buckets
+    // that purged rows fed are kept as they are: only buckets whose every row still exists are replaced.
+    [[nodiscard]] Result<void> rebuildRollups(const policy::LimitCalendar &calendar);
+    // Deletes the request rows older than beforeMs, at most chunkRows per transaction; rollups stay. Returns the
+    // number deleted, and records the horizon (meta usage_purged_before) for rebuildRollups.
+    [[nodiscard]] Result<qint64> purgeUsageBefore(qint64 beforeMs, int chunkRows = 10000);
+    // Where retention cuts: local midnight of the day retentionDays before nowMs; 0 (nothing) when retentionDays <= 0.
+    static qint64 retentionHorizon(const policy::LimitCalendar &calendar, int retentionDays, qint64 nowMs);
+    // Totals per bucket and group from the rollups, for buckets starting in [fromMs, toMs), oldest bucket first.
+    // granularity: "hour", "day" or "month"; by: "key", "model", "account", "key-model" (group "keyId|model") or ""
+    // (one series, group ""); keyId "" = every key. Anything else is InvalidArgument.
+    [[nodiscard]] Result<QList<RollupPoint>>
+    rollupSeries(const QString &granularity, const QString &by, qint64 fromMs, qint64 toMs, const QString &keyId);
 
     // spending for key limits at start-up (limitstore.cpp)
     // Per key and model since sinceMs, from the request rows: requests, tokens, rated cost, the first request's time.

@@ -24,14 +24,14 @@ struct ApiKeyRecord
     QString deniedModels;   // comma list
     // migration 6
     QString description;
-    QString tags;            // comma list
-    QString ownerName;       // who the key was handed to (a label; not the personal-use "owner key" flag)
-    int activationDays = 0;  // > 0: the key expires this many days after its first use
+    QString tags;             // comma list
+    QString ownerName;        // who the key was handed to (a label; not the personal-use "owner key" flag)
+    int activationDays = 0;   // > 0: the key expires this many days after its first use
     qint64 activatedAtMs = 0; // first use (0 = not yet)
-    QString allowedClients;  // comma list of client ids ("claude-code", "codex-cli", …); empty = any client
-    QString bindings;        // JSON {"openai": "group:x", …}: bindings for families other than claude
-    QString serviceRates;    // JSON {"claude": 1.2, …}: this key's rate multipliers (default 1.0)
-    QString limits;          // JSON of policy::KeyLimits; empty = no limits
+    QString allowedClients;   // comma list of client ids ("claude-code", "codex-cli", …); empty = any client
+    QString bindings;         // JSON {"openai": "group:x", …}: bindings for families other than claude
+    QString serviceRates;     // JSON {"claude": 1.2, …}: this key's rate multipliers (default 1.0)
+    QString limits;           // JSON of policy::KeyLimits; empty = no limits
 };
 
 // An upstream account. Credentials (API key, proxy password) are sealed; the AAD is the account id.
@@ -128,6 +128,30 @@ struct UsageTotals
     qint64 cacheReadTokens = 0;
     double costUsd = 0;
     double ratedCostUsd = 0;
+
+    UsageTotals &operator+=(const UsageTotals &t)
+    {
+        requests += t.requests;
+        inputTokens += t.inputTokens;
+        outputTokens += t.outputTokens;
+        cacheCreate5mTokens += t.cacheCreate5mTokens;
+        cacheCreate1hTokens += t.cacheCreate1hTokens;
+        cacheReadTokens += t.cacheReadTokens;
+        costUsd += t.costUsd;
+        ratedCostUsd += t.ratedCostUsd;
+        return *this;
+    }
+};
+
+// One bucket of one group from the usage rollups (Database::rollupSeries).
+struct RollupPoint
+{
+    qint64 bucketStartMs = 0; // UTC ms: a UTC hour, or local midnight of the day or the month's first day
+    QString group;            // key id, model or account id ("" when missing); "keyId|model" for key-model
+    UsageTotals totals;
+    qint64 errors = 0; // status >= 400, or no status at all (0)
+    qint64 totalLatencyMs = 0;
+    qint64 aborted = 0; // streams the client abandoned or the upstream broke
 };
 
 } // namespace rd::store

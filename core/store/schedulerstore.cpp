@@ -161,20 +161,24 @@ Result<QList<StickyRow>> Database::stickySessions()
 
 Result<QList<QPair<QString, UsageTotals>>> Database::usageGrouped(const QString &by, qint64 sinceMs)
 {
-    // The column comes from this fixed table, never from the caller's text.
-    const QHash<QString, QString> columns{
-        {u"key"_s, u"key_id"_s}, {u"model"_s, u"model"_s}, {u"account"_s, u"account_id"_s}};
-    const QString column = columns.value(by);
-    if (column.isEmpty()) {
-        return fail(ErrorCode::InvalidArgument, u"usage can be grouped by key, model or account, not '%1'"_s.arg(by));
+    // The group expression comes from this fixed table, never from the caller's text.
+    static const QHash<QString, QString> groups{
+        {u"key"_s, u"COALESCE(key_id, '')"_s},
+        {u"model"_s, u"COALESCE(model, '')"_s},
+        {u"account"_s, u"COALESCE(account_id, '')"_s},
+        {u"key-model"_s, u"COALESCE(key_id, '') || '|' || COALESCE(model, '')"_s}};
+    const QString group = groups.value(by);
+    if (group.isEmpty()) {
+        return fail(ErrorCode::InvalidArgument,
+                    u"usage can be grouped by key, model, account or key-model, not '%1'"_s.arg(by.left(40)));
     }
     auto query =
         run(m_db,
             u"group usage"_s,
-            u"SELECT COALESCE(%1, ''), COUNT(*), COALESCE(SUM(input_tokens), 0), COALESCE(SUM(output_tokens), 0), "
+            u"SELECT %1, COUNT(*), COALESCE(SUM(input_tokens), 0), COALESCE(SUM(output_tokens), 0), "
             "COALESCE(SUM(cache_create_5m_tokens), 0), COALESCE(SUM(cache_create_1h_tokens), 0), "
-            "COALESCE(SUM(cache_read_tokens), 0), COALESCE(SUM(cost_usd), 0) FROM usage_requests "
-            "WHERE ts_ms >= ? GROUP BY 1 ORDER BY 8 DESC, 2 DESC"_s.arg(column),
+            "COALESCE(SUM(cache_read_tokens), 0), COALESCE(SUM(cost_usd), 0), COALESCE(SUM(rated_cost_usd), 0) "
+            "FROM usage_requests WHERE ts_ms >= ? GROUP BY 1 ORDER BY 8 DESC, 2 DESC, 1"_s.arg(group),
             {sinceMs});
     if (!query) {
         return tl::unexpected(query.error());
@@ -189,6 +193,7 @@ Result<QList<QPair<QString, UsageTotals>>> Database::usageGrouped(const QString 
         t.cacheCreate1hTokens = query->value(5).toLongLong();
         t.cacheReadTokens = query->value(6).toLongLong();
         t.costUsd = query->value(7).toDouble();
+        t.ratedCostUsd = query->value(8).toDouble();
         out.append({query->value(0).toString(), t});
     }
     return out;

@@ -3,8 +3,11 @@
 
 #include "core/util/logging.h"
 
+#include <QDateTime>
 #include <QMutexLocker>
+#include <QTimer>
 
+#include <chrono>
 #include <optional>
 #include <tuple>
 #include <utility>
@@ -14,6 +17,10 @@ using namespace Qt::StringLiterals;
 namespace rd::store {
 
 namespace {
+
+using namespace std::chrono_literals;
+constexpr auto kUpkeepInterval = 1h;
+const QString kRollupsBuiltMeta = u"rollups_built"_s;
 
 // Lives on the "store-writer" thread and owns its Database, which Qt 6.4 cannot move between threads.
 class WriterWorker : public QObject
@@ -25,12 +32,46 @@ public:
     {}
 
     // Opens on first use and retries on later batches after a failure (e.g. the folder was not writable yet).
-    [[nodiscard]] Result<void> write(const QList<UsageRow> &rows)
+    [[nodiscard]] Result<void> write(const QList<UsageRow> &rows, const policy::LimitCalendar &calendar)
     {
         if (auto opened = open(); !opened) {
             return opened;
         }
-        return m_db->insertUsage(rows);
+        return m_db->insertUsage(rows, calendar);
+    }
+
+    // Rows recorded before the rollups existed get theirs once; then request rows past retention go. A store that
+    // cannot be opened was already reported by open(): the next upkeep tries again.
+    void upkeep(const policy::LimitCalendar &calendar, int retentionDays)
+    {
+        if (!open()) {
+            return;
+        }
+        if (!m_rollupsChecked) {
+            m_rollupsChecked = ensureRollups(calendar);
+        }
+        const qint64 horizon = Database::retentionHorizon(calendar, retentionDays, QDateTime::currentMSecsSinceEpoch());
+        if (horizon <= 0) {
+            return;
+        }
+        const Result<qint64> purged = m_db->purgeUsageBefore(horizon);
+        if (!purged) {
+            qCWarning(lcStore) << "could not purge old usage rows:" << purged.error().detail;
+        } else if (*purged > 0) {
+            qCInfo(lcStore) << "purged" << *purged << "usage rows from before"
+                            << QDateTime::fromMSecsSinceEpoch(horizon, calendar.zone()).toString(Qt::ISODate)
+                            << "(the rollups keep their totals)";
+        }
+    }
+
+    // On the writer thread, so its timeouts arrive there; deleted with this worker.
+    void startUpkeepTimer(std::function<void()> onTimeout)
+    {
+        auto *timer = new QTimer(this);
+        timer->setTimerType(Qt::VeryCoarseTimer);
+        timer->setInterval(kUpkeepInterval);
+        QObject::connect(timer, &QTimer::timeout, this, std::move(onTimeout));
+        timer->start();
     }
 
     [[nodiscard]] Result<void> runTask(const StoreWriter::Task &task)
@@ -60,10 +101,31 @@ public:
     }
 
 private:
+    bool ensureRollups(const policy::LimitCalendar &calendar)
+    {
+        const Result<std::optional<QString>> built = m_db->meta(kRollupsBuiltMeta);
+        if (built && built->has_value()) {
+            return true;
+        }
+        if (built) {
+            qCInfo(lcStore) << "building usage rollups from the stored request rows";
+            const Result<void> rebuilt = m_db->rebuildRollups(calendar);
+            if (rebuilt && m_db->setMeta(kRollupsBuiltMeta, u"1"_s)) {
+                return true;
+            }
+            qCWarning(lcStore) << "could not build the usage rollups:"
+                               << (rebuilt ? u"cannot record it"_s : rebuilt.error().detail);
+            return false;
+        }
+        qCWarning(lcStore) << "could not check the usage rollups:" << built.error().detail;
+        return false;
+    }
+
     StoreLocation m_location;
     QString m_connectionName;
     std::optional<Database> m_db;
     QString m_lastOpenError;
+    bool m_rollupsChecked = false; // rollups_built seen or written by this writer
 };
 
 } // namespace
@@ -102,12 +164,58 @@ StoreWriter::~StoreWriter()
 void StoreWriter::start()
 {
     Q_ASSERT(!m_started);
-    m_started = true;
+    {
+        const QMutexLocker lock(&m_mutex); // setPolicy() reads it from any thread
+        m_started = true;
+    }
     m_thread.start();
     auto *worker = static_cast<WriterWorker *>(m_worker);
     // Opened right away so a broken store is reported at start-up, not at the first request.
     QMetaObject::invokeMethod(
-        worker, [worker] { std::ignore = worker->open(); }, Qt::QueuedConnection);
+        worker,
+        [this, worker] {
+            std::ignore = worker->open();
+            worker->startUpkeepTimer([this] { requestUpkeep(); });
+        },
+        Qt::QueuedConnection);
+    requestUpkeep(); // the rollup check and the first purge, queued like a write so flush() waits for them
+}
+
+void StoreWriter::setPolicy(const policy::LimitCalendar &calendar, int retentionDays)
+{
+    bool upkeep = false;
+    {
+        const QMutexLocker lock(&m_mutex);
+        const bool same = m_policySet && m_retentionDays == retentionDays && m_calendar.zone() == calendar.zone()
+                          && m_calendar.weeklyResetDay() == calendar.weeklyResetDay()
+                          && m_calendar.weeklyResetHour() == calendar.weeklyResetHour();
+        m_calendar = calendar;
+        m_retentionDays = retentionDays;
+        m_policySet = true;
+        upkeep = m_started && !same;
+    }
+    if (upkeep) {
+        requestUpkeep(); // the first policy, or a shorter retention, takes effect now rather than within the hour
+    }
+}
+
+void StoreWriter::requestUpkeep()
+{
+    bool schedule = false;
+    {
+        const QMutexLocker lock(&m_mutex);
+        // Before the first policy the zone is a guess: a rebuild would bucket every old row in the wrong days.
+        if (m_upkeepDue || !m_policySet) {
+            return; // one pending upkeep covers every request made before it runs
+        }
+        m_upkeepDue = true;
+        ++m_enqueued;
+        schedule = !std::exchange(m_drainScheduled, true);
+    }
+    if (schedule) {
+        QMetaObject::invokeMethod(
+            m_worker, [this] { drain(); }, Qt::QueuedConnection);
+    }
 }
 
 void StoreWriter::enqueue(UsageRow row)
@@ -162,19 +270,25 @@ void StoreWriter::drain()
     for (;;) {
         QList<UsageRow> batch;
         QList<Task> tasks;
+        bool upkeep = false;
+        std::optional<policy::LimitCalendar> calendar;
+        int retentionDays = 0;
         {
             const QMutexLocker lock(&m_mutex);
-            if (m_queue.isEmpty() && m_tasks.isEmpty()) {
+            if (m_queue.isEmpty() && m_tasks.isEmpty() && !m_upkeepDue) {
                 m_drainScheduled = false;
                 return;
             }
             batch.swap(m_queue); // enqueue() keeps appending to a fresh list while we write
             tasks.swap(m_tasks);
+            upkeep = std::exchange(m_upkeepDue, false);
+            calendar = m_calendar; // a copy: setPolicy() may replace it while we write
+            retentionDays = m_retentionDays;
         }
         const int count = int(batch.size());
         if (count == 0) {
-            // nothing to insert: only state tasks this round
-        } else if (const Result<void> written = worker->write(batch); written) {
+            // nothing to insert: only state tasks or upkeep this round
+        } else if (const Result<void> written = worker->write(batch, *calendar); written) {
             m_written += count;
             emit rowsWritten(count);
         } else {
@@ -186,10 +300,13 @@ void StoreWriter::drain()
                 qCWarning(lcStore) << "store writer could not save state:" << done.error().detail;
             }
         }
+        if (upkeep) {
+            worker->upkeep(*calendar, retentionDays);
+        }
         // After the counters and the signal, so a returning flush() sees both.
         {
             const QMutexLocker lock(&m_mutex);
-            m_processed += count + int(tasks.size());
+            m_processed += count + int(tasks.size()) + (upkeep ? 1 : 0);
         }
         m_progress.wakeAll();
     }

@@ -44,7 +44,7 @@ double representative(int bucket)
         return kUpper[bucket]; // 0 and 1 ms exactly
     }
     if (bucket == kOverflow) {
-        return kUpper[kOverflow - 1];
+        return kUpper[kOverflow]; // +inf: clamped to the slowest sample, an upper bound
     }
     return kUpper[bucket] / std::sqrt(kStep); // geometric midpoint of (upper / 1.05, upper]
 }

@@ -29,14 +29,15 @@ struct LivePoint
 // then each bucket's upper bound is 5% above the previous one up to 10 minutes; slower samples share one overflow
 // bucket. A percentile is the nearest-rank sample's bucket, reported as the bucket's geometric midpoint (1 for
 // bucket 1) clamped into the [min, max] latency seen, so the relative error is at most sqrt(1.05) - 1 ≈ 2.47%
-// from 1 ms to 10 minutes (0 and 1 ms are exact); beyond 10 minutes only "≥ 10 min" (or the exact max) is known.
+// from 1 ms to 10 minutes (0 and 1 ms are exact). A percentile falling in the overflow bucket (over 10 minutes) is
+// reported as the slowest sample seen: an upper bound, exact only for that sample.
 class LiveWindow
 {
 public:
     static constexpr int kDefaultMinutes = 60;
     static constexpr qint64 kMinuteMs = 60'000;
     static constexpr double kMaxRelativeError = 0.0247; // of a percentile between 1 ms and 10 minutes
-    static constexpr int kLatencyBuckets = 276;          // 0, (0,1], 273 × 5% steps to ≥ 10 min, overflow
+    static constexpr int kLatencyBuckets = 276;         // 0, (0,1], 273 × 5% steps to ≥ 10 min, overflow
 
     explicit LiveWindow(int minutes = kDefaultMinutes);
 

@@ -65,17 +65,25 @@ bool RelayHarness::restart()
 
 QByteArray RelayHarness::addKey(const QString &name, bool enabled, const QString &binding, bool isOwner)
 {
-    const QByteArray key = auth::generateKey();
     store::ApiKeyRecord r;
-    r.id = u"key_test%1"_s.arg(++m_counter);
     r.name = name;
-    r.keyHash = auth::hashKey(key);
     r.enabled = enabled;
-    r.createdAt = QDateTime::currentDateTimeUtc();
     r.binding = binding;
     r.isOwner = isOwner;
+    return addKey(r);
+}
+
+QByteArray RelayHarness::addKey(store::ApiKeyRecord r, QString *id)
+{
+    const QByteArray key = auth::generateKey();
+    r.id = u"key_test%1"_s.arg(++m_counter);
+    r.keyHash = auth::hashKey(key);
+    r.createdAt = QDateTime::currentDateTimeUtc();
     if (!m_db->insertKey(r)) {
         return {};
+    }
+    if (id) {
+        *id = r.id;
     }
     return key;
 }

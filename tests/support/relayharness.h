@@ -35,6 +35,8 @@ public:
 
     // Returns the plaintext key (cr_…).
     QByteArray addKey(const QString &name, bool enabled = true, const QString &binding = {}, bool isOwner = false);
+    // Any settings (limits as JSON text, clients, …): id, hash and creation time are filled in.
+    QByteArray addKey(store::ApiKeyRecord record, QString *id = nullptr);
     struct AccountOptions
     {
         QString name = QStringLiteral("console");

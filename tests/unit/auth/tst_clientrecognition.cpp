@@ -29,8 +29,8 @@ const QByteArray kCurlUa = "curl/8.0"_ba;
 const QByteArray kDevice = "e1a4e350f8b1f9431a7c6c5b363f406acd6ae59fb2aa1b6fda80a2adcbb44f70"_ba;
 const QByteArray kSession = "f154838c-e9ee-48fd-bceb-9d500860188b"_ba;
 const QByteArray kAccount = "d73a9e57-b8ee-4a22-a82e-3deea41e02fc"_ba;
-const QByteArray kJsonUserId = R"({"device_id":")"_ba + kDevice + R"(","account_uuid":"","session_id":")"_ba + kSession
-                               + R"("})"_ba;
+const QByteArray kJsonUserId =
+    R"({"device_id":")"_ba + kDevice + R"(","account_uuid":"","session_id":")"_ba + kSession + R"("})"_ba;
 const QByteArray kOldUserId = "user_"_ba + kDevice + "_account__session_"_ba + kSession;
 
 HeaderList claudeHeaders(const QByteArray &ua = kClaudeUaPrint)
@@ -53,6 +53,11 @@ const HeaderList kCodexHeaders{{"originator", "codex_exec"}, {"user-agent", kCod
 const HeaderList kGeminiHeaders{{"user-agent", kGeminiTuiUa},
                                 {"x-goog-api-client", "google-genai-sdk/1.30.0 gl-node/v20.20.2"}};
 const HeaderList kDroidHeaders{{"user-agent", kDroidUa}, {"x-factory-client", "cli"}};
+
+QByteArray replaced(QByteArray text, const QByteArray &before, const QByteArray &after)
+{
+    return text.replace(before, after);
+}
 
 // Facts as the relay builds them: headers, plus the route kind and metadata.user_id (a null QByteArray: absent).
 ClientFacts factsFor(const HeaderList &headers, bool messages, const QByteArray &userId)
@@ -87,12 +92,18 @@ private slots:
     {
         QTest::addColumn<QByteArray>("text");
         QTest::addColumn<QByteArray>("id"); // canonical id, empty when unknown
-        QTest::newRow("claude-code") << "claude-code"_ba << "claude-code"_ba;
-        QTest::newRow("codex-cli") << "codex-cli"_ba << "codex-cli"_ba;
-        QTest::newRow("gemini-cli") << "gemini-cli"_ba << "gemini-cli"_ba;
-        QTest::newRow("droid-cli") << "droid-cli"_ba << "droid-cli"_ba;
-        QTest::newRow("underscores") << "claude_code"_ba << "claude-code"_ba;
-        QTest::newRow("any case") << "Gemini_CLI"_ba << "gemini-cli"_ba;
+        QTest::newRow("claude-code") << "claude-code"_ba
+                                     << "claude-code"_ba;
+        QTest::newRow("codex-cli") << "codex-cli"_ba
+                                   << "codex-cli"_ba;
+        QTest::newRow("gemini-cli") << "gemini-cli"_ba
+                                    << "gemini-cli"_ba;
+        QTest::newRow("droid-cli") << "droid-cli"_ba
+                                   << "droid-cli"_ba;
+        QTest::newRow("underscores") << "claude_code"_ba
+                                     << "claude-code"_ba;
+        QTest::newRow("any case") << "Gemini_CLI"_ba
+                                  << "gemini-cli"_ba;
         QTest::newRow("no short names") << "codex"_ba << QByteArray();
         QTest::newRow("not trimmed") << " droid-cli"_ba << QByteArray();
         QTest::newRow("empty") << QByteArray() << QByteArray();
@@ -153,15 +164,18 @@ private slots:
                                  {"Originator", "codex_exec"},
                                  {"X-Factory-Client", "cli"}};
         const ClientFacts facts = rd::auth::clientFacts(headers);
-        QCOMPARE(facts.userAgent, "claude-cli/2.1.332 (external, cli)");
-        QCOMPARE(facts.xApp, "cli");
-        QCOMPARE(facts.anthropicBeta, "claude-code-20250219");
-        QCOMPARE(facts.originator, "codex_exec");
-        QCOMPARE(facts.xFactoryClient, "cli");
+        QCOMPARE(facts.userAgent.toByteArray(), "claude-cli/2.1.332 (external, cli)"_ba); // first one, trimmed
+        QCOMPARE(facts.xApp.toByteArray(), "cli"_ba);
+        QCOMPARE(facts.anthropicBeta.toByteArray(), "claude-code-20250219"_ba);
+        QCOMPARE(facts.originator.toByteArray(), "codex_exec"_ba);
+        QCOMPARE(facts.xFactoryClient.toByteArray(), "cli"_ba);
         QVERIFY(!facts.metadataUserId);
         QVERIFY(!facts.isMessagesRoute);
-        const ClientFacts none = rd::auth::clientFacts(HeaderList{} = {});
-        Q_UNUSED(none);
+
+        const HeaderList empty;
+        const ClientFacts none = rd::auth::clientFacts(empty);
+        QVERIFY(none.userAgent.isEmpty() && none.xApp.isEmpty() && none.anthropicBeta.isEmpty());
+        QVERIFY(none.originator.isEmpty() && none.xFactoryClient.isEmpty());
     }
 
     void validatesClaudeCodeUserIds_data()
@@ -169,45 +183,41 @@ private slots:
         QTest::addColumn<QByteArray>("userId");
         QTest::addColumn<bool>("valid");
         QTest::newRow("JSON, recorded shape") << kJsonUserId << true;
-        QTest::newRow("JSON, account uuid")
-            << R"({"device_id":")"_ba + kDevice + R"(","account_uuid":")"_ba + kAccount + R"(","session_id":")"_ba
-                   + kSession + R"("})"_ba
-            << true;
+        QTest::newRow("JSON, account uuid") << QByteArray(R"({"device_id":")"_ba + kDevice + R"(","account_uuid":")"_ba
+                                                          + kAccount + R"(","session_id":")"_ba + kSession + R"("})"_ba)
+                                            << true;
         QTest::newRow("JSON, spaces and extra field")
-            << R"( { "session_id" : ")"_ba + kSession + R"(", "device_id":")"_ba + kDevice
-                   + R"(", "account_uuid":"", "x":1 } )"_ba
+            << QByteArray(R"( { "session_id" : ")"_ba + kSession + R"(", "device_id":")"_ba + kDevice
+                          + R"(", "account_uuid":"", "x":1 } )"_ba)
             << true;
-        QTest::newRow("JSON, upper-case hex") << kJsonUserId.toUpper().replace("DEVICE_ID", "device_id").replace(
-            "ACCOUNT_UUID", "account_uuid").replace("SESSION_ID", "session_id")
-                                              << true;
+        QTest::newRow("JSON, upper-case hex")
+            << replaced(replaced(kJsonUserId, kDevice, kDevice.toUpper()), kSession, kSession.toUpper()) << true;
         QTest::newRow("old form, empty account") << kOldUserId << true;
         QTest::newRow("old form, account uuid")
-            << "user_"_ba + kDevice + "_account_"_ba + kAccount + "_session_"_ba + kSession << true;
+            << QByteArray("user_"_ba + kDevice + "_account_"_ba + kAccount + "_session_"_ba + kSession) << true;
         QTest::newRow("empty") << QByteArray() << false;
-        QTest::newRow("not JSON") << "{device_id:" + kDevice + "}" << false;
-        QTest::newRow("JSON, 63 hex") << QByteArray(kJsonUserId).replace(kDevice, kDevice.chopped(1)) << false;
-        QTest::newRow("JSON, 65 hex") << QByteArray(kJsonUserId).replace(kDevice, kDevice + "0") << false;
-        QTest::newRow("JSON, non-hex") << QByteArray(kJsonUserId).replace(kDevice, kDevice.chopped(1) + "g") << false;
+        QTest::newRow("not JSON") << QByteArray("{device_id:"_ba + kDevice + "}"_ba) << false;
+        QTest::newRow("JSON, 63 hex") << replaced(kJsonUserId, kDevice, kDevice.chopped(1)) << false;
+        QTest::newRow("JSON, 65 hex") << replaced(kJsonUserId, kDevice, kDevice + '0') << false;
+        QTest::newRow("JSON, non-hex") << replaced(kJsonUserId, kDevice, kDevice.chopped(1) + 'g') << false;
         QTest::newRow("JSON, bad session uuid")
-            << QByteArray(kJsonUserId).replace(kSession, QByteArray(kSession).replace('-', '_')) << false;
-        QTest::newRow("JSON, session uuid short")
-            << QByteArray(kJsonUserId).replace(kSession, kSession.chopped(1)) << false;
+            << replaced(kJsonUserId, kSession, replaced(kSession, "-", "_")) << false;
+        QTest::newRow("JSON, session uuid short") << replaced(kJsonUserId, kSession, kSession.chopped(1)) << false;
         QTest::newRow("JSON, account not uuid")
-            << QByteArray(kJsonUserId).replace(R"("account_uuid":"")", R"("account_uuid":"me")") << false;
-        QTest::newRow("JSON, account missing")
-            << QByteArray(kJsonUserId).replace(R"("account_uuid":"",)", "") << false;
+            << replaced(kJsonUserId, R"("account_uuid":"")", R"("account_uuid":"me")") << false;
+        QTest::newRow("JSON, account missing") << replaced(kJsonUserId, R"("account_uuid":"",)", "") << false;
         QTest::newRow("JSON, id not a string")
-            << R"({"device_id":1,"account_uuid":"","session_id":")"_ba + kSession + R"("})"_ba << false;
-        QTest::newRow("JSON, trailing garbage") << kJsonUserId + "x" << false;
-        QTest::newRow("JSON array") << "[" + kJsonUserId + "]" << false;
-        QTest::newRow("old form, 63 hex") << QByteArray(kOldUserId).replace(kDevice, kDevice.chopped(1)) << false;
+            << QByteArray(R"({"device_id":1,"account_uuid":"","session_id":")"_ba + kSession + R"("})"_ba) << false;
+        QTest::newRow("JSON, trailing garbage") << QByteArray(kJsonUserId + 'x') << false;
+        QTest::newRow("JSON array") << QByteArray('[' + kJsonUserId + ']') << false;
+        QTest::newRow("old form, 63 hex") << replaced(kOldUserId, kDevice, kDevice.chopped(1)) << false;
         QTest::newRow("old form, bad session uuid")
-            << QByteArray(kOldUserId).replace(kSession, "session-uuid-that-is-not-a-uuid-at-al") << false;
+            << replaced(kOldUserId, kSession, "session-uuid-that-is-not-a-uuid-at-al") << false;
         QTest::newRow("old form, account not uuid")
-            << "user_"_ba + kDevice + "_account_abc_session_"_ba + kSession << false;
-        QTest::newRow("old form, trailing text") << kOldUserId + "x" << false;
-        QTest::newRow("old form, trailing newline") << kOldUserId + "\n_" << false;
-        QTest::newRow("old form, no session") << "user_"_ba + kDevice + "_account_"_ba << false;
+            << QByteArray("user_"_ba + kDevice + "_account_abc_session_"_ba + kSession) << false;
+        QTest::newRow("old form, trailing text") << QByteArray(kOldUserId + 'x') << false;
+        QTest::newRow("old form, trailing newline") << QByteArray(kOldUserId + '\n') << false;
+        QTest::newRow("old form, no session") << QByteArray("user_"_ba + kDevice + "_account_"_ba) << false;
     }
     void validatesClaudeCodeUserIds()
     {
@@ -240,16 +250,18 @@ private slots:
             << without(claude, "anthropic-beta") + HeaderList{{"anthropic-beta", "claude-code-20250219x,effort"}}
             << true << kJsonUserId << ""_ba;
         QTest::newRow("Claude Code, no user_id") << claude << true << QByteArray() << ""_ba;
-        QTest::newRow("Claude Code, empty user_id") << claude << true << ""_ba << ""_ba;
-        QTest::newRow("Claude Code, bad user_id") << claude << true << "user_123"_ba << ""_ba;
+        QTest::newRow("Claude Code, empty user_id") << claude << true << ""_ba
+                                                    << ""_ba;
+        QTest::newRow("Claude Code, bad user_id") << claude << true << "user_123"_ba
+                                                  << ""_ba;
         QTest::newRow("Claude Code UA alone, not messages")
             << HeaderList{{"user-agent", kClaudeUaPrint}} << false << QByteArray() << "claude-code"_ba;
-        QTest::newRow("claude-cli without patch") << HeaderList{{"user-agent", "claude-cli/2.1 (external, cli)"}}
-                                                  << false << QByteArray() << ""_ba;
-        QTest::newRow("Claude-CLI, other case") << HeaderList{{"user-agent", "Claude-CLI/2.1.332"}} << false
-                                                << QByteArray() << ""_ba;
-        QTest::newRow("claude-cli not at start") << HeaderList{{"user-agent", "x claude-cli/2.1.332"}} << false
-                                                 << QByteArray() << ""_ba;
+        QTest::newRow("claude-cli without patch")
+            << HeaderList{{"user-agent", "claude-cli/2.1 (external, cli)"}} << false << QByteArray() << ""_ba;
+        QTest::newRow("Claude-CLI, other case")
+            << HeaderList{{"user-agent", "Claude-CLI/2.1.332"}} << false << QByteArray() << ""_ba;
+        QTest::newRow("claude-cli not at start")
+            << HeaderList{{"user-agent", "x claude-cli/2.1.332"}} << false << QByteArray() << ""_ba;
         QTest::newRow("Codex exec") << kCodexHeaders << false << QByteArray() << "codex-cli"_ba;
         QTest::newRow("Codex without originator")
             << HeaderList{{"user-agent", kCodexUa}} << false << QByteArray() << "codex-cli"_ba;
@@ -260,22 +272,21 @@ private slots:
                                       << false << QByteArray() << "codex-cli"_ba;
         QTest::newRow("Codex vscode") << HeaderList{{"user-agent", "codex_vscode/0.171.0"}} << false << QByteArray()
                                       << "codex-cli"_ba;
-        QTest::newRow("codex_exec without version") << HeaderList{{"user-agent", "codex_exec/ (Debian)"}} << false
-                                                    << QByteArray() << ""_ba;
+        QTest::newRow("codex_exec without version")
+            << HeaderList{{"user-agent", "codex_exec/ (Debian)"}} << false << QByteArray() << ""_ba;
         QTest::newRow("codex_other") << HeaderList{{"user-agent", "codex_other/0.171.0"}} << false << QByteArray()
                                      << ""_ba;
         QTest::newRow("GeminiCLI-tui") << kGeminiHeaders << false << QByteArray() << "gemini-cli"_ba;
-        QTest::newRow("GeminiCLI") << HeaderList{{"user-agent", kGeminiUa}} << false << QByteArray()
-                                   << "gemini-cli"_ba;
+        QTest::newRow("GeminiCLI") << HeaderList{{"user-agent", kGeminiUa}} << false << QByteArray() << "gemini-cli"_ba;
         QTest::newRow("GeminiCLI, Code Assist suffix")
-            << HeaderList{{"user-agent", kGeminiUa + " google-api-nodejs-client/9.15.1"}} << false << QByteArray()
-            << "gemini-cli"_ba;
+            << HeaderList{{"user-agent", QByteArray(kGeminiUa + " google-api-nodejs-client/9.15.1"_ba)}} << false
+            << QByteArray() << "gemini-cli"_ba;
         QTest::newRow("GeminiCLI/v") << HeaderList{{"user-agent", "GeminiCLI/v0.61.0"}} << false << QByteArray()
                                      << "gemini-cli"_ba;
-        QTest::newRow("GeminiCLI-TUI, upper case") << HeaderList{{"user-agent", "GeminiCLI-TUI/0.61.0"}} << false
-                                                   << QByteArray() << ""_ba;
-        QTest::newRow("GeminiCLI-, empty variant") << HeaderList{{"user-agent", "GeminiCLI-/0.61.0"}} << false
-                                                   << QByteArray() << ""_ba;
+        QTest::newRow("GeminiCLI-TUI, upper case")
+            << HeaderList{{"user-agent", "GeminiCLI-TUI/0.61.0"}} << false << QByteArray() << ""_ba;
+        QTest::newRow("GeminiCLI-, empty variant")
+            << HeaderList{{"user-agent", "GeminiCLI-/0.61.0"}} << false << QByteArray() << ""_ba;
         QTest::newRow("GeminiCLIx") << HeaderList{{"user-agent", "GeminiCLIx/0.61.0"}} << false << QByteArray()
                                     << ""_ba;
         QTest::newRow("Droid") << kDroidHeaders << true << QByteArray() << "droid-cli"_ba;
@@ -284,14 +295,13 @@ private slots:
         QTest::newRow("Droid by x-factory-client")
             << HeaderList{{"user-agent", kAnthropicSdkUa}, {"x-factory-client", "Droid"}} << true << QByteArray()
             << "droid-cli"_ba;
-        QTest::newRow("x-factory-client other") << HeaderList{{"x-factory-client", "web"}} << false << QByteArray()
-                                                << ""_ba;
+        QTest::newRow("x-factory-client other")
+            << HeaderList{{"x-factory-client", "web"}} << false << QByteArray() << ""_ba;
         QTest::newRow("Anthropic SDK") << HeaderList{{"user-agent", kAnthropicSdkUa}, {"x-app", "cli"}} << true
                                        << kJsonUserId << ""_ba;
         QTest::newRow("OpenAI SDK") << HeaderList{{"user-agent", kOpenAiSdkUa}} << false << QByteArray() << ""_ba;
-        QTest::newRow("genai SDK")
-            << HeaderList{{"user-agent", kGenAiSdkUa}, {"x-goog-api-client", kGenAiSdkUa}} << false << QByteArray()
-            << ""_ba;
+        QTest::newRow("genai SDK") << HeaderList{{"user-agent", kGenAiSdkUa}, {"x-goog-api-client", kGenAiSdkUa}}
+                                   << false << QByteArray() << ""_ba;
         QTest::newRow("Bun (Claude Code's hello probe)")
             << HeaderList{{"user-agent", kBunUa}} << false << QByteArray() << ""_ba;
         QTest::newRow("curl") << HeaderList{{"user-agent", kCurlUa}} << false << QByteArray() << ""_ba;
@@ -338,8 +348,8 @@ private slots:
         QTest::newRow("codex chat completions") << codex << "/openai/v1/chat/completions"_ba << false;
         QTest::newRow("codex messages") << codex << "/api/v1/messages"_ba << false;
         const QByteArray gemini = "gemini-cli"_ba;
-        QTest::newRow("gemini stream")
-            << gemini << "/gemini/v1beta/models/gemini-3.8-flash:streamGenerateContent"_ba << true;
+        QTest::newRow("gemini stream") << gemini << "/gemini/v1beta/models/gemini-3.8-flash:streamGenerateContent"_ba
+                                       << true;
         QTest::newRow("gemini code assist") << gemini << "/gemini/v1internal:loadCodeAssist"_ba << true;
         QTest::newRow("gemini /geminix") << gemini << "/geminix/v1beta/models"_ba << false;
         QTest::newRow("gemini responses") << gemini << "/openai/responses"_ba << false;
@@ -363,72 +373,70 @@ private slots:
         QTest::addColumn<QString>("allowedList");
         QTest::addColumn<HeaderList>("headers");
         QTest::addColumn<bool>("messages");
+        QTest::addColumn<QByteArray>("userId"); // null: none in the body
         QTest::addColumn<QByteArray>("path");
         QTest::addColumn<bool>("allowed");
         QTest::addColumn<QByteArray>("recognised"); // empty: none
         const HeaderList claude = claudeHeaders();
         const HeaderList curl{{"user-agent", kCurlUa}};
         QTest::newRow("no restriction: curl anywhere")
-            << QString() << curl << false << "/openai/v1/chat/completions"_ba << true << ""_ba;
+            << QString() << curl << false << QByteArray() << "/openai/v1/chat/completions"_ba << true << ""_ba;
         QTest::newRow("no restriction: recognition skipped")
-            << QString() << claude << true << "/api/v1/messages"_ba << true << ""_ba;
+            << QString() << claude << true << kJsonUserId << "/api/v1/messages"_ba << true << ""_ba;
         QTest::newRow("Claude Code on messages")
-            << u"claude-code"_s << claude << true << "/api/v1/messages"_ba << true << "claude-code"_ba;
-        QTest::newRow("Claude Code on /claude") << u"claude-code"_s << claude << true << "/claude/v1/messages"_ba
-                                                << true << "claude-code"_ba;
-        QTest::newRow("Claude Code on models") << u"claude-code"_s << HeaderList{{"user-agent", kClaudeUaPrint}}
-                                               << false << "/api/v1/models"_ba << true << "claude-code"_ba;
-        QTest::newRow("Claude Code on Codex path")
-            << u"claude-code"_s << claude << false << "/openai/responses"_ba << false << "claude-code"_ba;
+            << u"claude-code"_s << claude << true << kJsonUserId << "/api/v1/messages"_ba << true << "claude-code"_ba;
+        QTest::newRow("Claude Code on /claude") << u"claude-code"_s << claude << true << kJsonUserId
+                                                << "/claude/v1/messages"_ba << true << "claude-code"_ba;
+        QTest::newRow("Claude Code on models")
+            << u"claude-code"_s << HeaderList{{"user-agent", kClaudeUaPrint}} << false << QByteArray()
+            << "/api/v1/models"_ba << true << "claude-code"_ba;
+        QTest::newRow("Claude Code on Codex path") << u"claude-code"_s << claude << false << QByteArray()
+                                                   << "/openai/responses"_ba << false << "claude-code"_ba;
         QTest::newRow("Claude Code without user_id")
-            << u"claude-code"_s << claude << true << "/api/v1/messages"_ba << false << ""_ba;
+            << u"claude-code"_s << claude << true << QByteArray() << "/api/v1/messages"_ba << false << ""_ba;
         QTest::newRow("Anthropic SDK posing on messages")
-            << u"claude-code"_s << HeaderList{{"user-agent", kAnthropicSdkUa}} << true << "/api/v1/messages"_ba
-            << false << ""_ba;
-        QTest::newRow("Codex on responses")
-            << u"codex-cli"_s << kCodexHeaders << false << "/openai/responses"_ba << true << "codex-cli"_ba;
-        QTest::newRow("Codex on Claude path")
-            << u"codex-cli"_s << kCodexHeaders << false << "/api/v1/messages"_ba << false << "codex-cli"_ba;
+            << u"claude-code"_s << HeaderList{{"user-agent", kAnthropicSdkUa}} << true << kJsonUserId
+            << "/api/v1/messages"_ba << false << ""_ba;
+        QTest::newRow("Codex on responses") << u"codex-cli"_s << kCodexHeaders << false << QByteArray()
+                                            << "/openai/responses"_ba << true << "codex-cli"_ba;
+        QTest::newRow("Codex on Claude path") << u"codex-cli"_s << kCodexHeaders << false << QByteArray()
+                                              << "/api/v1/messages"_ba << false << "codex-cli"_ba;
         QTest::newRow("Codex, originator mismatch")
             << u"codex-cli"_s << HeaderList{{"user-agent", kCodexUa}, {"originator", "codex_vscode"}} << false
-            << "/openai/responses"_ba << false << ""_ba;
-        QTest::newRow("OpenAI SDK on responses") << u"codex-cli"_s << HeaderList{{"user-agent", kOpenAiSdkUa}}
-                                                 << false << "/openai/v1/responses"_ba << false << ""_ba;
+            << QByteArray() << "/openai/responses"_ba << false << ""_ba;
+        QTest::newRow("OpenAI SDK on responses") << u"codex-cli"_s << HeaderList{{"user-agent", kOpenAiSdkUa}} << false
+                                                 << QByteArray() << "/openai/v1/responses"_ba << false << ""_ba;
         QTest::newRow("GeminiCLI-tui on gemini")
-            << u"gemini-cli"_s << kGeminiHeaders << false
+            << u"gemini-cli"_s << kGeminiHeaders << false << QByteArray()
             << "/gemini/v1beta/models/gemini-3.8-flash:streamGenerateContent"_ba << true << "gemini-cli"_ba;
-        QTest::newRow("Gemini CLI on Droid path")
-            << u"gemini-cli"_s << kGeminiHeaders << false << "/droid/claude/v1/messages"_ba << false
-            << "gemini-cli"_ba;
-        QTest::newRow("genai SDK on gemini") << u"gemini-cli"_s << HeaderList{{"user-agent", kGenAiSdkUa}} << false
-                                             << "/gemini/v1/models/gemini-3.8-flash:generateContent"_ba << false
-                                             << ""_ba;
-        QTest::newRow("Droid on droid") << u"droid-cli"_s << kDroidHeaders << true << "/droid/claude/v1/messages"_ba
-                                        << true << "droid-cli"_ba;
-        QTest::newRow("Droid on gemini") << u"droid-cli"_s << kDroidHeaders << false << "/gemini/v1beta/models"_ba
-                                         << false << "droid-cli"_ba;
-        QTest::newRow("other client's key") << u"gemini-cli"_s << claude << true << "/api/v1/messages"_ba << false
-                                            << ""_ba;
+        QTest::newRow("Gemini CLI on Droid path") << u"gemini-cli"_s << kGeminiHeaders << false << QByteArray()
+                                                  << "/droid/claude/v1/messages"_ba << false << "gemini-cli"_ba;
+        QTest::newRow("genai SDK on gemini")
+            << u"gemini-cli"_s << HeaderList{{"user-agent", kGenAiSdkUa}} << false << QByteArray()
+            << "/gemini/v1/models/gemini-3.8-flash:generateContent"_ba << false << ""_ba;
+        QTest::newRow("Droid on droid") << u"droid-cli"_s << kDroidHeaders << true << kJsonUserId
+                                        << "/droid/claude/v1/messages"_ba << true << "droid-cli"_ba;
+        QTest::newRow("Droid on gemini") << u"droid-cli"_s << kDroidHeaders << false << QByteArray()
+                                         << "/gemini/v1beta/models"_ba << false << "droid-cli"_ba;
+        QTest::newRow("other client's key")
+            << u"gemini-cli"_s << claude << true << kJsonUserId << "/api/v1/messages"_ba << false << ""_ba;
         QTest::newRow("two allowed, second matches")
-            << u"claude-code,codex-cli"_s << kCodexHeaders << false << "/openai/v1/responses"_ba << true
+            << u"claude-code,codex-cli"_s << kCodexHeaders << false << QByteArray() << "/openai/v1/responses"_ba << true
             << "codex-cli"_ba;
-        QTest::newRow("two allowed, none matches")
-            << u"claude-code,codex-cli"_s << curl << false << "/openai/v1/responses"_ba << false << ""_ba;
+        QTest::newRow("two allowed, none matches") << u"claude-code,codex-cli"_s << curl << false << QByteArray()
+                                                   << "/openai/v1/responses"_ba << false << ""_ba;
     }
     void enforcesRestrictions()
     {
         QFETCH(QString, allowedList);
         QFETCH(HeaderList, headers);
         QFETCH(bool, messages);
+        QFETCH(QByteArray, userId);
         QFETCH(QByteArray, path);
         QFETCH(bool, allowed);
         QFETCH(QByteArray, recognised);
         const rd::Result<QList<KnownClient>> list = rd::auth::parseClientList(allowedList);
         QVERIFY(list);
-        // Messages requests carry the recorded user_id; "without user_id" rows drop it.
-        const QByteArray userId = QByteArrayView(QTest::currentDataTag()).contains("without user_id")
-                                      ? QByteArray()
-                                      : kJsonUserId;
         const rd::auth::ClientCheck check =
             rd::auth::checkClientRestriction(*list, factsFor(headers, messages, userId), path);
         QCOMPARE(check.allowed, allowed);

@@ -54,6 +54,8 @@ private slots:
         row("model id with slash", "GET", "/api/v1/models/a/b", Route::NotFound);
         // Key self-service: GET and /api only.
         row("key-info", "GET", "/api/v1/key-info", Route::KeyInfo);
+        row("key-stats", "GET", "/api/v1/key-stats", Route::KeyStats);
+        row("key-stats is GET only", "POST", "/api/v1/key-stats", Route::NotFound);
         row("usage", "GET", "/api/v1/usage", Route::Usage);
         row("me", "GET", "/api/v1/me", Route::Me);
         row("org usage", "GET", "/api/v1/organizations/org_123/usage", Route::OrgUsage, "org_123");
@@ -119,6 +121,7 @@ private slots:
         QTest::newRow("model") << Route::ModelById << true << "anthropic.model"_ba;
         QTest::newRow("key-info") << Route::KeyInfo << true << "key-info"_ba;
         QTest::newRow("usage") << Route::Usage << true << "usage"_ba;
+        QTest::newRow("key-stats") << Route::KeyStats << true << "key-stats"_ba;
         QTest::newRow("me") << Route::Me << true << "me"_ba;
         QTest::newRow("org usage") << Route::OrgUsage << true << "organization-usage"_ba;
         QTest::newRow("not found") << Route::NotFound << true << "not-found"_ba;

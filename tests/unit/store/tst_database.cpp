@@ -383,7 +383,7 @@ private slots:
     {
         Database db = openOrFail();
         QVERIFY(db.setMeta(u"data_key_source"_s, u"keychain"_s));
-        QVERIFY(db.insertUsage({rd::store::UsageRow{}}));
+        QVERIFY(db.insertUsage({rd::store::UsageRow{}}, rd::policy::LimitCalendar()));
         QCOMPARE(*db.configRevision(), 0);
     }
 
@@ -422,7 +422,7 @@ private slots:
         bare.requestId = u"req_2"_s;
         bare.timestampMs = 2000;
         bare.inputTokens = 1;
-        QVERIFY(db.insertUsage({full, bare}));
+        QVERIFY(db.insertUsage({full, bare}, rd::policy::LimitCalendar()));
 
         const QList<rd::store::UsageRow> recent = *db.recentUsage(10);
         QCOMPARE(recent.size(), 2);
