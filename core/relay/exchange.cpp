@@ -503,11 +503,14 @@ void Exchange::upstreamFinished()
             m_worker->shared().sticky->bind(QLatin1String(kFamily), m_plan.sessionKey, m_account->id);
         }
     }
-    if (m_client) {
-        m_client->endResponse();
-    }
     endAttempt();
+    // Usage is counted and the key's slot freed before the client sees the end of the answer: its next request
+    // (maybe on another worker) then finds the limits up to date.
+    const QPointer<http::ClientConnection> client = m_client;
     finish(false);
+    if (client) {
+        client->endResponse();
+    }
 }
 
 void Exchange::upstreamFailed(const Error &error)
