@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # RelayDesk benchmark driver: relay vs. direct-to-upstream on loopback (see bench/README.md).
-#   bench/run.sh [--relay PATH_TO_relaydesk] [--quick] [--build-dir DIR] [--rounds N]
+#   bench/run.sh [--relay PATH_TO_relaydesk] [--quick] [--build-dir DIR] [--rounds N] [--key-args "ARGS"]
 # Without a relay binary (default: <build-dir>/app/relaydesk) only the direct numbers are measured.
 set -euo pipefail
 
@@ -11,11 +11,13 @@ RELAY=""
 RELAY_GIVEN=0
 QUICK=0
 ROUNDS=2
+KEY_ARGS=()
 
 usage() {
     sed -n '3,5p' "$0" | sed 's/^# \{0,1\}//'
     echo "  --quick      fewer requests (smoke run, < 1 minute)"
     echo "  --rounds N   runs per scenario and side, interleaved relay/direct (default 2)"
+    echo "  --key-args \"ARGS\"  extra 'relaydesk keys create' options for the bench key, e.g. limits"
 }
 
 while [[ $# -gt 0 ]]; do
@@ -35,6 +37,10 @@ while [[ $# -gt 0 ]]; do
         ;;
     --rounds)
         ROUNDS=$2
+        shift 2
+        ;;
+    --key-args)
+        read -r -a KEY_ARGS <<<"$2"
         shift 2
         ;;
     -h | --help)
@@ -155,7 +161,7 @@ start_relay() {
     shift 2
     local data=$WORK/$name-data
     mkdir -p "$data"
-    relay_env "$data" "$RELAY" keys create --name bench >"$WORK/$name-key.out" 2>"$WORK/$name-key.err" \
+    relay_env "$data" "$RELAY" keys create --name bench "${KEY_ARGS[@]}" >"$WORK/$name-key.out" 2>"$WORK/$name-key.err" \
         || { cat "$WORK/$name-key.err" >&2; die "relaydesk keys create failed"; }
     RELAY_KEY=$(tail -n 1 "$WORK/$name-key.out" | tr -d '[:space:]')
     [[ $RELAY_KEY =~ ^cr_[0-9a-f]{64}$ ]] || die "relaydesk keys create: last line is not a cr_ key"
