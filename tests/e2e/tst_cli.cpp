@@ -56,6 +56,72 @@ private slots:
         QTest::newRow("bad port") << QStringList{u"serve"_s, u"--port"_s, u"70000"_s};
         QTest::newRow("bad expiry") << QStringList{
             u"keys"_s, u"create"_s, u"--name"_s, u"x"_s, u"--expires"_s, u"tomorrow"_s};
+        QTest::newRow("negative limit") << QStringList{
+            u"keys"_s, u"create"_s, u"--name"_s, u"x"_s, u"--daily-cost"_s, u"-1"_s};
+        QTest::newRow("queue without concurrency")
+            << QStringList{u"keys"_s, u"create"_s, u"--name"_s, u"x"_s, u"--queue"_s, u"3"_s};
+        QTest::newRow("unknown client") << QStringList{
+            u"keys"_s, u"create"_s, u"--name"_s, u"x"_s, u"--clients"_s, u"curl"_s};
+        QTest::newRow("unknown rate service")
+            << QStringList{u"keys"_s, u"create"_s, u"--name"_s, u"x"_s, u"--rates"_s, u"openrouter=2"_s};
+        QTest::newRow("unknown setting") << QStringList{u"settings"_s, u"set"_s, u"limits.colour"_s, u"red"_s};
+        QTest::newRow("bad time zone") << QStringList{u"settings"_s, u"set"_s, u"limits.time_zone"_s, u"Mars/Base"_s};
+        QTest::newRow("retention too short") << QStringList{u"settings"_s, u"set"_s, u"usage.retention_days"_s, u"3"_s};
+    }
+
+    void keySettingsAndRelaySettingsRoundTrip()
+    {
+        const rd::test::ProcessResult created = cli({u"keys"_s,
+                                                     u"create"_s,
+                                                     u"--name"_s,
+                                                     u"limited"_s,
+                                                     u"--concurrency"_s,
+                                                     u"2"_s,
+                                                     u"--queue"_s,
+                                                     u"4"_s,
+                                                     u"--queue-timeout"_s,
+                                                     u"10"_s,
+                                                     u"--daily-cost"_s,
+                                                     u"5"_s,
+                                                     u"--clients"_s,
+                                                     u"claude-code,codex-cli"_s,
+                                                     u"--tags"_s,
+                                                     u"ci, team"_s,
+                                                     u"--activate-days"_s,
+                                                     u"30"_s});
+        QVERIFY2(created.exitCode == 0, created.err.constData());
+        QCOMPARE(cli({u"keys"_s,
+                      u"set"_s,
+                      u"limited"_s,
+                      u"--daily-cost"_s,
+                      u"0"_s,
+                      u"--window-minutes"_s,
+                      u"1"_s,
+                      u"--window-requests"_s,
+                      u"10"_s})
+                     .exitCode,
+                 0);
+        const rd::test::ProcessResult shown = cli({u"keys"_s, u"show"_s, u"limited"_s});
+        QCOMPARE(shown.exitCode, 0);
+        QVERIFY2(shown.out.contains("{\"concurrency\":2,\"queue_size\":4,\"queue_timeout_ms\":10000,"
+                                    "\"window_minutes\":1,\"window_requests\":10}"),
+                 shown.out.constData());
+        QVERIFY(shown.out.contains("claude-code,codex-cli"));
+        QVERIFY(shown.out.contains("ci,team"));
+        QVERIFY(shown.out.contains("30 days after the first use"));
+        // A change that would leave the key inconsistent is refused and changes nothing.
+        QCOMPARE(cli({u"keys"_s, u"set"_s, u"limited"_s, u"--concurrency"_s, u"0"_s}).exitCode, 2);
+        QVERIFY(cli({u"keys"_s, u"show"_s, u"limited"_s}).out.contains("\"concurrency\":2"));
+
+        QCOMPARE(cli({u"settings"_s, u"set"_s, u"limits.time_zone"_s, u"Europe/Berlin"_s}).exitCode, 0);
+        QCOMPARE(cli({u"settings"_s, u"set"_s, u"pricing.service_rates"_s, u"claude=1.5"_s}).exitCode, 0);
+        const rd::test::ProcessResult listed = cli({u"settings"_s, u"list"_s});
+        QCOMPARE(listed.exitCode, 0);
+        QVERIFY(listed.out.contains("limits.time_zone = Europe/Berlin\n"));
+        QVERIFY(listed.out.contains("pricing.service_rates = {\"claude\":1.5}\n"));
+        QVERIFY(listed.out.contains("usage.retention_days = 90  (default)"));
+        QCOMPARE(cli({u"settings"_s, u"unset"_s, u"limits.time_zone"_s}).exitCode, 0);
+        QVERIFY(cli({u"settings"_s, u"list"_s}).out.contains("limits.time_zone = \"\"  (default)"));
     }
     void usageErrorsExitWithTwo()
     {

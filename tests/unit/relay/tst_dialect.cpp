@@ -30,6 +30,40 @@ class TestDialect : public QObject
 {
     Q_OBJECT
 private slots:
+    void limitRefusalsCarryTheirCodeAndFigures_data()
+    {
+        QTest::addColumn<Dialect>("dialect");
+        QTest::addColumn<QString>("type");    // error.type (Anthropic, OpenAI) or error.status (Gemini)
+        QTest::addColumn<QJsonValue>("code"); // error.code
+        QTest::newRow("anthropic") << Dialect::Anthropic << u"billing_error"_s
+                                   << QJsonValue(u"daily_cost_limit_exceeded"_s);
+        QTest::newRow("openai") << Dialect::OpenAI << u"insufficient_quota"_s
+                                << QJsonValue(u"daily_cost_limit_exceeded"_s);
+        QTest::newRow("gemini") << Dialect::Gemini << u"RESOURCE_EXHAUSTED"_s << QJsonValue(402);
+    }
+    void limitRefusalsCarryTheirCodeAndFigures()
+    {
+        QFETCH(Dialect, dialect);
+        QFETCH(QString, type);
+        QFETCH(QJsonValue, code);
+        const QJsonObject body = parseObject(
+            rd::relay::errorBody(dialect,
+                                 ErrorKind::Billing,
+                                 kMessage,
+                                 "req_1",
+                                 "daily_cost_limit_exceeded",
+                                 QJsonObject{{u"costLimit"_s, 5.0}, {u"resetAt"_s, u"2026-11-26T00:00:00Z"_s}}));
+        const QJsonObject error = body.value(u"error"_s).toObject();
+        QCOMPARE(error.value(dialect == Dialect::Gemini ? u"status"_s : u"type"_s).toString(), type);
+        QCOMPARE(error.value(u"code"_s), code);
+        QCOMPARE(error.value(u"message"_s).toString(), kMessage);
+        if (dialect == Dialect::Gemini) {
+            QCOMPARE(error.value(u"reason"_s).toString(), u"daily_cost_limit_exceeded"_s);
+        }
+        QCOMPARE(body.value(u"costLimit"_s).toDouble(), 5.0);
+        QCOMPARE(body.value(u"resetAt"_s).toString(), u"2026-11-26T00:00:00Z"_s);
+    }
+
     // PROTOCOLS.md §2.1–2.2: one row per kind; a null OpenAI code is an empty QString().
     void shapesEveryErrorForEveryDialect_data()
     {
