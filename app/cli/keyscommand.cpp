@@ -146,8 +146,9 @@ Result<void> applyKeyOptions(store::ApiKeyRecord &r, const Args &a)
             return fail(ErrorCode::InvalidArgument, u"--activate-days takes a number of days, 1 to 3650 (0 = off)"_s);
         }
         r.activationDays = days;
-        if (days > 0 && r.activatedAtMs == 0) {
-            r.expiresAtMs = 0; // the first use sets it
+        if (days > 0) {
+            // Not used yet: the first use sets the expiry. Used already: counted from that first use.
+            r.expiresAtMs = r.activatedAtMs == 0 ? 0 : r.activatedAtMs + qint64(days) * 86'400'000;
         }
     }
     if (a.has(u"services"_s)) {

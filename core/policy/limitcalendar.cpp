@@ -23,7 +23,7 @@ QDateTime LimitCalendar::local(qint64 ms) const
 qint64 LimitCalendar::hourStart(qint64 ms) const
 {
     // Whole UTC hours: the same buckets in every zone (zones with half-hour offsets still get whole local days).
-    constexpr qint64 hour = 3600 * 1000;
+    constexpr qint64 hour = qint64(3600) * 1000;
     return ms - ((ms % hour) + hour) % hour;
 }
 

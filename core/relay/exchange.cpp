@@ -147,7 +147,7 @@ void Exchange::filterModelList()
     }
     QJsonObject root = doc.object();
     QJsonArray kept;
-    for (const QJsonValue &entry : root.value(u"data"_s).toArray()) {
+    for (const auto &entry : root.value(u"data"_s).toArray()) {
         if (m_plan.key->mayUseModel(entry.toObject().value(u"id"_s).toString().toUtf8())) {
             kept.append(entry);
         }

@@ -34,12 +34,12 @@ RelayService::RelayService(RelayConfig config, store::StoreLocation location, QO
     m_shared->version = QStringLiteral(RELAYDESK_VERSION);
     m_shared->sticky = std::make_shared<scheduling::StickyMap>(
         [] { return QDateTime::currentMSecsSinceEpoch(); }, m_config.stickyTtlMs, m_config.stickyRenewThresholdMs);
-    m_shared->saveState = [writer](store::AccountStateRow row) {
+    m_shared->saveState = [writer](const store::AccountStateRow &row) {
         writer->enqueueTask([row](store::Database &db) { return db.upsertAccountStates({row}); });
     };
     m_shared->limiter = std::make_shared<policy::KeyLimiter>(m_config.clock);
     m_shared->live = std::make_shared<usage::LiveWindow>();
-    m_shared->persistActivation = [writer](QString keyId, qint64 activatedAtMs, qint64 expiresAtMs) {
+    m_shared->persistActivation = [writer](const QString &keyId, qint64 activatedAtMs, qint64 expiresAtMs) {
         writer->enqueueTask([keyId, activatedAtMs, expiresAtMs](store::Database &db) -> Result<void> {
             auto done = db.activateKey(keyId, activatedAtMs, expiresAtMs);
             if (!done) {
@@ -87,7 +87,7 @@ void RelayService::start()
     connect(&m_configThread, &QThread::finished, m_watcher, &QObject::deleteLater);
     connect(m_watcher, &ConfigWatcher::snapshotLoaded, this, &RelayService::applySnapshot);
     ConfigWatcher *watcher = m_watcher;
-    m_shared->readStore = [watcher](std::function<void(store::Database *)> task) {
+    m_shared->readStore = [watcher](const std::function<void(store::Database *)> &task) {
         QMetaObject::invokeMethod(
             watcher, [watcher, task] { watcher->runRead(task); }, Qt::QueuedConnection);
     };
@@ -113,7 +113,7 @@ void RelayService::start()
     // Token refresh is control-plane work (QNetworkAccessManager): it shares the config thread.
     store::StoreWriter *writer = m_writer.get();
     oauth::TokenRefresher::Hooks hooks;
-    hooks.persist = [writer](QString id, QByteArray sealed, qint64 expiresAtMs) {
+    hooks.persist = [writer](const QString &id, const QByteArray &sealed, qint64 expiresAtMs) {
         writer->enqueueTask([id, sealed, expiresAtMs](store::Database &db) {
             return db.updateAccountCredentials(id, sealed, expiresAtMs);
         });

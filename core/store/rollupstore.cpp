@@ -22,7 +22,7 @@ using namespace detail;
 
 namespace {
 
-constexpr qint64 kHourMs = 3600 * 1000;
+constexpr qint64 kHourMs = qint64(3600) * 1000;
 constexpr qint64 kDayMs = 24 * kHourMs;
 // Above this many distinct buckets × groups a rebuild writes what it has (the upsert adds) and starts afresh.
 constexpr qsizetype kRebuildFlushEntries = 50'000;

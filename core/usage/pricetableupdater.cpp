@@ -28,7 +28,7 @@ namespace rd::usage {
 namespace {
 
 constexpr int kMaxRedirects = 5;
-constexpr qint64 kReadBufferBytes = 1024 * 1024; // how far QNAM may read ahead of us (we drain on readyRead)
+constexpr qint64 kReadBufferBytes = qint64(1024) * 1024; // how far QNAM may read ahead of us (we drain on readyRead)
 
 // What a download and the cache file must hold: a price table with enough models and a Claude entry, so a truncated
 // or unrelated file never replaces good prices. The JSON is parsed here for a precise error and the key scan, then
