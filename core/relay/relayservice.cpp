@@ -6,6 +6,7 @@
 #include "core/relay/configwatcher.h"
 #include "core/relay/relayworker.h"
 #include "core/relay/usagerecorder.h"
+#include "core/scheduling/accounthealth.h"
 #include "core/scheduling/stickymap.h"
 #include "core/store/storewriter.h"
 #include "core/usage/livewindow.h"
@@ -238,6 +239,43 @@ std::shared_ptr<const policy::KeyLimiter> RelayService::limiter() const
     return m_shared->limiter;
 }
 
+QList<AccountLive> RelayService::accounts() const
+{
+    QList<AccountLive> out;
+    if (!m_current) {
+        return out;
+    }
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    for (const auto &a : m_current->accounts) {
+        AccountLive live;
+        live.id = a->id;
+        live.name = a->name;
+        live.oauth = a->oauth;
+        live.enabled = a->enabled;
+        live.inFlight = a->state->inFlight.load(std::memory_order_relaxed);
+        live.maxConcurrency = a->maxConcurrency;
+        live.state = a->enabled ? a->state->health.describe(now) : tr("disabled");
+        live.usable = a->isUsable() && a->state->health.availability(now, QByteArray()) ==
+                                           scheduling::Availability::Available;
+        live.subscription = a->state->subscriptionFacts();
+        out.append(live);
+    }
+    return out;
+}
+
+void RelayService::setPaused(bool paused)
+{
+    if (m_shared->paused.exchange(paused) != paused) {
+        qCInfo(lcRelay) << (paused ? "relay paused: model calls get 503" : "relay resumed");
+        emit pausedChanged(paused);
+    }
+}
+
+bool RelayService::isPaused() const
+{
+    return m_shared->paused.load();
+}
+
 RelayStatus RelayService::status() const
 {
     RelayStatus s;
@@ -249,6 +287,7 @@ RelayStatus RelayService::status() const
     s.activeRequests = m_shared->activeExchanges.load();
     s.requestsRecorded = m_shared->usage->requestsRecorded();
     s.storeHealthy = m_shared->storeHealthy.load();
+    s.paused = m_shared->paused.load();
     if (m_current) {
         s.configRevision = m_current->revision;
         s.keys = static_cast<int>(m_current->keys->size());

@@ -51,6 +51,21 @@ struct RelayStatus
     int accounts = 0;
     bool storeHealthy = true;
     bool secretsUnlocked = false;
+    bool paused = false;
+};
+
+// One account as the relay sees it right now (for the dashboard and the tray): a copy, cheap to take.
+struct AccountLive
+{
+    QString id;
+    QString name;
+    bool oauth = false;
+    bool enabled = true;
+    int inFlight = 0;
+    int maxConcurrency = 0;
+    QString state;        // "active", "cooling down until …", "blocked: …", "needs sign-in"
+    bool usable = true;   // enabled, schedulable and available now
+    QString subscription; // JSON of the 5-hour / 7-day windows (subscriptions), "" when unknown
 };
 
 // The engine's facade: the one object ui/ and app/ hold. Owns the acceptor thread, the worker threads, the
@@ -65,6 +80,12 @@ public:
     void setSealer(std::shared_ptr<const secrets::Sealer> sealer); // unlocks account credentials
     void start();                                                  // answered by listening() or startFailed()
     RelayStatus status() const;
+    QList<AccountLive> accounts() const; // the accounts of the current snapshot with their live state
+    // "Relay off" without closing the port: model calls are answered 503 (retry-after 30) until it is on again.
+    void setPaused(bool paused);
+    bool isPaused() const;
+    std::shared_ptr<const secrets::Sealer> sealer() const { return m_sealer; } // for dialogs that add accounts
+    const store::StoreLocation &storeLocation() const { return m_location; }
     store::StoreWriter *storeWriter() const { return m_writer.get(); }
     // For charts: per-minute requests, tokens, cost and latency percentiles (thread-safe reads).
     std::shared_ptr<const usage::LiveWindow> liveWindow() const;
@@ -75,6 +96,7 @@ signals:
     void startFailed(const rd::Error &error);
     void configApplied(qint64 revision);
     void accountNeedsSignIn(const QString &accountId, const QString &reason); // for the window and notifications
+    void pausedChanged(bool paused);
 
 private:
     void applySnapshot(std::shared_ptr<const RelaySnapshot> snapshot);

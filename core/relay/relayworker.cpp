@@ -217,6 +217,14 @@ void RelayWorker::handle(http::ClientConnection *c, http::HttpRequest &&request)
         break;
     }
 
+    if (m_shared->paused.load(std::memory_order_relaxed)) {
+        answerError(c,
+                    route.dialect,
+                    ErrorKind::ServiceUnavailable,
+                    u"RelayDesk is paused: turn the relay on in its window or tray menu"_s,
+                    {http::Header{QByteArrayLiteral("retry-after"), QByteArrayLiteral("30")}});
+        return;
+    }
     const QByteArray presented = auth::presentedKey(request.headers, request.query);
     if (presented.isEmpty()) {
         answerError(c,

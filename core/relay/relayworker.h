@@ -44,6 +44,7 @@ struct RelayShared
     std::function<void(store::AccountStateRow)> saveState; // to the store writer; any thread
     oauth::TokenRefresher *refresher = nullptr;            // on the control thread; outlives the workers
     std::atomic<bool> storeHealthy{true};
+    std::atomic<bool> paused{false}; // "relay off" in the window or tray: model calls get 503 until it is on again
     std::atomic<int> activeExchanges{0};
     QString version;
     std::shared_ptr<policy::KeyLimiter> limiter;                  // key limits and activation, shared by every worker
