@@ -9,6 +9,7 @@
 
 #ifdef RELAYDESK_WITH_UI
 #include "ui/mainwindow/mainwindow.h"
+#include "ui/tray/trayicon.h"
 
 #include <QApplication>
 #endif
@@ -46,15 +47,32 @@ int runWindow(int argc, char **argv, const QStringList &args)
     rd::cli::quitOnSignals();
     rd::ui::MainWindow window;
     rd::cli::Engine engine(*config, rd::config::resolveDataDir(a.value(u"data-dir"_s)));
+    rd::ui::TrayIcon tray(&window); // after the engine: goes before it
+    const bool trayAvailable = QSystemTrayIcon::isSystemTrayAvailable();
+    if (trayAvailable) {
+        // The window may be hidden in the tray; Quit (tray menu) or closing it with "close to tray" off ends the app.
+        QApplication::setQuitOnLastWindowClosed(false);
+        QObject::connect(&app, &QGuiApplication::lastWindowClosed, &window, [] {
+            if (!rd::ui::Preferences().closeToTray()) {
+                QCoreApplication::quit();
+            }
+        });
+    }
     QObject::connect(&engine, &rd::cli::Engine::running, &window, [&](const QString &address, quint16 port) {
         rd::cli::printErr(u"relaydesk: listening on %1:%2"_s.arg(address).arg(port));
         window.attach(engine.service(), engine.dataDir(), engine.keyWarning());
+        tray.attach(window.context());
     });
-    QObject::connect(&engine, &rd::cli::Engine::failed, &window, [&window](const QString &message) {
+    QObject::connect(&engine, &rd::cli::Engine::failed, &window, [&window, &tray](const QString &message) {
         rd::cli::printErr(u"relaydesk: "_s + message);
         window.showFailure(message);
+        tray.showFailure(message);
     });
+    tray.show();
     if (!a.has(u"minimized"_s)) {
+        window.show();
+    } else if (!trayAvailable) {
+        rd::cli::printErr(u"relaydesk: no system tray; --minimized shows the window instead"_s);
         window.show();
     }
     engine.start();

@@ -348,6 +348,45 @@ void KeyLimiter::recordUsage(
     s.totalCost += ratedCostUsd;
 }
 
+QList<KeyLimiter::Crossing> KeyLimiter::recordUsage(const QString &keyId,
+                                                    qint64 startedMs,
+                                                    qint64 tokens,
+                                                    double ratedCostUsd,
+                                                    QByteArrayView family,
+                                                    const KeyLimits &limits)
+{
+    if (limits.dailyCostUsd <= 0 && limits.weeklyCostUsd <= 0 && limits.totalCostUsd <= 0
+        && limits.weeklyFamilyCostUsd <= 0) {
+        recordUsage(keyId, startedMs, tokens, ratedCostUsd, family);
+        return {};
+    }
+    const Usage before = usage(keyId, limits);
+    recordUsage(keyId, startedMs, tokens, ratedCostUsd, family);
+    const Usage after = usage(keyId, limits);
+    QList<Crossing> out;
+    auto check = [&out](const QString &name, double was, double now, double cap) {
+        if (cap <= 0) {
+            return;
+        }
+        for (const double share : {1.0, 0.8}) {
+            if (was < share * cap && now >= share * cap) {
+                out.append(Crossing{name, now, cap});
+                return; // one warning per request and limit: the highest line crossed is enough
+            }
+        }
+    };
+    check(u"daily"_s, before.dayCostUsd, after.dayCostUsd, limits.dailyCostUsd);
+    check(u"weekly"_s, before.weekCostUsd, after.weekCostUsd, limits.weeklyCostUsd);
+    check(u"total"_s, before.totalCostUsd, after.totalCostUsd, limits.totalCostUsd);
+    if (family == limits.weeklyFamily) {
+        check(u"weekly "_s + QString::fromLatin1(limits.weeklyFamily),
+              before.familyWeekCostUsd,
+              after.familyWeekCostUsd,
+              limits.weeklyFamilyCostUsd);
+    }
+    return out;
+}
+
 void KeyLimiter::seedDay(const QList<store::SpendRow> &rows)
 {
     const QMutexLocker lock(&m_mutex);

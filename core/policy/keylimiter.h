@@ -105,6 +105,19 @@ public:
 
     // A finished request's tokens and rated cost, attributed to the time it started.
     void recordUsage(const QString &keyId, qint64 startedMs, qint64 tokens, double ratedCostUsd, QByteArrayView family);
+    // The same, and which of the key's cost limits this request carried past 80 % or 100 % (for warnings).
+    struct Crossing
+    {
+        QString limit; // "daily", "weekly", "total", "weekly opus"
+        double used = 0;
+        double cap = 0;
+    };
+    QList<Crossing> recordUsage(const QString &keyId,
+                                qint64 startedMs,
+                                qint64 tokens,
+                                double ratedCostUsd,
+                                QByteArrayView family,
+                                const KeyLimits &limits);
     // At start, from the store: spend since today's start, since this week's start (per key and model), in total,
     // and one key's rate window (rows since now − window length; the window is anchored at the first of them).
     void seedDay(const QList<store::SpendRow> &rows);

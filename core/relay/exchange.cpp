@@ -642,7 +642,13 @@ void Exchange::finish(bool aborted)
         RelayShared &shared = m_worker->shared();
         const qint64 tokens = row.inputTokens + row.outputTokens + row.cacheCreate5mTokens + row.cacheCreate1hTokens
                               + row.cacheReadTokens;
-        shared.limiter->recordUsage(row.keyId, row.timestampMs, tokens, row.ratedCostUsd, m_plan.modelFamily);
+        const auto crossings = shared.limiter->recordUsage(
+            row.keyId, row.timestampMs, tokens, row.ratedCostUsd, m_plan.modelFamily, m_plan.key->limits);
+        for (const policy::KeyLimiter::Crossing &c : crossings) {
+            if (shared.budgetWarning) {
+                shared.budgetWarning(row.keyId, m_plan.key->name, c.limit, c.used, c.cap);
+            }
+        }
         if (shared.live) {
             shared.live->record(m_worker->config().clock(), row.status, row.aborted, tokens, row.costUsd, row.totalMs);
         }

@@ -40,6 +40,13 @@ RelayService::RelayService(RelayConfig config, store::StoreLocation location, QO
     };
     m_shared->limiter = std::make_shared<policy::KeyLimiter>(m_config.clock);
     m_shared->live = std::make_shared<usage::LiveWindow>();
+    // From any worker: the signal is emitted on this object's thread.
+    m_shared->budgetWarning = [this](QString keyId, QString keyName, QString limit, double used, double cap) {
+        QMetaObject::invokeMethod(
+            this,
+            [this, keyId, keyName, limit, used, cap] { emit budgetWarning(keyId, keyName, limit, used, cap); },
+            Qt::QueuedConnection);
+    };
     m_shared->persistActivation = [writer](const QString &keyId, qint64 activatedAtMs, qint64 expiresAtMs) {
         writer->enqueueTask([keyId, activatedAtMs, expiresAtMs](store::Database &db) -> Result<void> {
             auto done = db.activateKey(keyId, activatedAtMs, expiresAtMs);
@@ -255,8 +262,25 @@ QList<AccountLive> RelayService::accounts() const
         live.inFlight = a->state->inFlight.load(std::memory_order_relaxed);
         live.maxConcurrency = a->maxConcurrency;
         live.state = a->enabled ? a->state->health.describe(now) : tr("disabled");
-        live.usable = a->isUsable() && a->state->health.availability(now, QByteArray()) ==
-                                           scheduling::Availability::Available;
+        switch (a->state->health.availability(now, QByteArray())) {
+        case scheduling::Availability::Available:
+            live.kind = AccountLive::Kind::Active;
+            break;
+        case scheduling::Availability::CoolingDown:
+            live.kind = AccountLive::Kind::CoolingDown;
+            break;
+        case scheduling::Availability::Blocked:
+            live.kind = AccountLive::Kind::Blocked;
+            break;
+        case scheduling::Availability::NeedsSignIn:
+            live.kind = AccountLive::Kind::NeedsSignIn;
+            break;
+        }
+        if (!a->enabled) {
+            live.kind = AccountLive::Kind::Disabled;
+        }
+        live.usable =
+            a->isUsable() && a->state->health.availability(now, QByteArray()) == scheduling::Availability::Available;
         live.subscription = a->state->subscriptionFacts();
         out.append(live);
     }

@@ -63,9 +63,18 @@ struct AccountLive
     bool enabled = true;
     int inFlight = 0;
     int maxConcurrency = 0;
-    QString state;        // "active", "cooling down until …", "blocked: …", "needs sign-in"
-    bool usable = true;   // enabled, schedulable and available now
-    QString subscription; // JSON of the 5-hour / 7-day windows (subscriptions), "" when unknown
+    QString state; // "active", "cooling down until …", "blocked: …", "needs sign-in"
+    enum class Kind
+    {
+        Active,
+        CoolingDown,
+        Blocked,
+        NeedsSignIn,
+        Disabled,
+    };
+    Kind kind = Kind::Active; // the same, for code
+    bool usable = true;       // enabled, schedulable and available now
+    QString subscription;     // JSON of the 5-hour / 7-day windows (subscriptions), "" when unknown
 };
 
 // The engine's facade: the one object ui/ and app/ hold. Owns the acceptor thread, the worker threads, the
@@ -85,6 +94,7 @@ public:
     void setPaused(bool paused);
     bool isPaused() const;
     std::shared_ptr<const secrets::Sealer> sealer() const { return m_sealer; } // for dialogs that add accounts
+    qint64 now() const { return m_config.clock(); }                            // the relay's wall clock (tests move it)
     const store::StoreLocation &storeLocation() const { return m_location; }
     store::StoreWriter *storeWriter() const { return m_writer.get(); }
     // For charts: per-minute requests, tokens, cost and latency percentiles (thread-safe reads).
@@ -97,6 +107,8 @@ signals:
     void configApplied(qint64 revision);
     void accountNeedsSignIn(const QString &accountId, const QString &reason); // for the window and notifications
     void pausedChanged(bool paused);
+    // A key's spending crossed 80 % or 100 % of one of its cost limits (daily, weekly, total, weekly family).
+    void budgetWarning(const QString &keyId, const QString &keyName, const QString &limit, double used, double cap);
 
 private:
     void applySnapshot(std::shared_ptr<const RelaySnapshot> snapshot);

@@ -51,6 +51,7 @@ struct RelayShared
     std::shared_ptr<usage::LiveWindow> live;                      // per-minute figures for the charts
     std::atomic<std::shared_ptr<const usage::PriceTable>> prices; // built-in or refreshed
     std::function<void(QString keyId, qint64 activatedAtMs, qint64 expiresAtMs)> persistActivation;
+    std::function<void(QString keyId, QString keyName, QString limit, double used, double cap)> budgetWarning;
     // Runs a read-only query off the hot path (on the config thread's connection; nullptr when the store is closed).
     std::function<void(std::function<void(store::Database *)>)> readStore;
 };

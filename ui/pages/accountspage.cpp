@@ -1,17 +1,281 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/pages/accountspage.h"
 
+#include "core/facade/storeclient.h"
+#include "core/relay/relayservice.h"
+#include "core/scheduling/accounthealth.h"
+#include "ui/dialogs/addconsoleaccountdialog.h"
+#include "ui/models/accountsmodel.h"
+
+#include <QAction>
+#include <QDateTime>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPointer>
+#include <QPushButton>
+#include <QTableView>
+#include <QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+
 namespace rd::ui {
+
+namespace {
+constexpr int kRefreshMs = 5000;
+}
+
+// What one reload reads on the store thread: rows with the store's view of the state (no credentials).
+struct AccountsPage::Snapshot
+{
+    QList<AccountRow> rows;
+    QString error;
+};
 
 AccountsPage::AccountsPage(QWidget *parent)
     : Page(parent)
 {
-    setObjectName(QStringLiteral("accountsPage"));
+    setObjectName(u"accountsPage"_s);
+    auto *layout = new QVBoxLayout(this);
+    auto *buttons = new QHBoxLayout();
+    m_addConsoleButton = new QPushButton(tr("Add &Console account…"), this);
+    m_addConsoleButton->setObjectName(u"addConsoleButton"_s);
+    m_removeButton = new QPushButton(tr("&Remove"), this);
+    m_removeButton->setObjectName(u"removeButton"_s);
+    buttons->addWidget(m_addConsoleButton);
+    buttons->addWidget(m_removeButton);
+    buttons->addStretch();
+    layout->addLayout(buttons);
+    m_model = new AccountsModel(this);
+    m_model->setToggle([this](const QString &id, bool enabled) { setAccountEnabled(id, enabled); });
+    m_accountsTable = new QTableView(this);
+    m_accountsTable->setObjectName(u"accountsTable"_s);
+    m_accountsTable->setModel(m_model);
+    m_accountsTable->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_accountsTable->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_accountsTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_accountsTable->verticalHeader()->hide();
+    m_accountsTable->horizontalHeader()->setSectionResizeMode(AccountsModel::Status, QHeaderView::Stretch);
+    layout->addWidget(m_accountsTable, 1);
+    m_message = new QLabel(this);
+    m_message->setObjectName(u"message"_s);
+    m_message->setWordWrap(true);
+    m_message->hide();
+    layout->addWidget(m_message);
+
+    auto *removeAction = new QAction(this); // Delete on the table removes the account (after asking)
+    removeAction->setShortcut(QKeySequence::Delete);
+    removeAction->setShortcutContext(Qt::WidgetShortcut);
+    m_accountsTable->addAction(removeAction);
+    connect(removeAction, &QAction::triggered, this, &AccountsPage::removeAccount);
+    connect(m_addConsoleButton, &QPushButton::clicked, this, &AccountsPage::addConsoleAccount);
+    connect(m_removeButton, &QPushButton::clicked, this, &AccountsPage::removeAccount);
+    connect(
+        m_accountsTable->selectionModel(), &QItemSelectionModel::selectionChanged, this, &AccountsPage::updateButtons);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &AccountsPage::updateButtons);
+    m_refreshTimer.setObjectName(u"refreshTimer"_s);
+    m_refreshTimer.setInterval(kRefreshMs);
+    connect(&m_refreshTimer, &QTimer::timeout, this, &AccountsPage::reload);
+    updateButtons();
 }
 
 void AccountsPage::attach(const UiContext &context)
 {
     m_context = context;
+    updateButtons();
+    reload();
+}
+
+void AccountsPage::setActive(bool active)
+{
+    if (!active) {
+        m_refreshTimer.stop(); // a hidden page costs nothing
+        return;
+    }
+    reload();
+    m_refreshTimer.start();
+}
+
+void AccountsPage::reload()
+{
+    if (!m_context.store) {
+        return;
+    }
+    if (m_loading) {
+        m_reloadAgain = true; // the read in flight may predate the last edit
+        return;
+    }
+    m_loading = true;
+    m_context.store->run<Snapshot>(
+        this,
+        [](store::Database *db) {
+            Snapshot s;
+            if (!db) {
+                s.error = tr("The store cannot be opened.");
+                return s;
+            }
+            auto accounts = db->listAccounts();
+            auto states = db->accountStates();
+            auto usage = db->usageGrouped(u"account"_s, 0);
+            if (!accounts || !states || !usage) {
+                s.error = !accounts ? accounts.error().detail : !states ? states.error().detail : usage.error().detail;
+                return s;
+            }
+            QHash<QString, store::UsageTotals> totals;
+            for (const auto &[accountId, t] : std::as_const(*usage)) {
+                totals.insert(accountId, t);
+            }
+            const qint64 now = QDateTime::currentMSecsSinceEpoch();
+            for (const store::AccountRecord &a : std::as_const(*accounts)) {
+                AccountRow row{a.id, a.name, a.type, {}, a.priority, a.proxyUrl, a.enabled};
+                // What the relay last saved; a newer epoch (enabled or reset since) means it starts clean.
+                scheduling::AccountHealth health;
+                if (const auto it = states->constFind(a.id); it != states->cend() && it->epoch == a.stateEpoch) {
+                    health.restore(*it);
+                }
+                row.status = !a.enabled       ? tr("disabled")
+                             : !a.schedulable ? tr("not schedulable")
+                                              : health.describe(now);
+                row.requests = totals.value(a.id).requests;
+                row.costUsd = totals.value(a.id).costUsd;
+                s.rows << row;
+            }
+            return s;
+        },
+        [this](Snapshot s) { apply(std::move(s)); });
+}
+
+void AccountsPage::apply(Snapshot s)
+{
+    m_loading = false;
+    if (!s.error.isEmpty()) {
+        showMessage(tr("Cannot read the accounts: %1").arg(s.error));
+    } else {
+        showMessage(QString());
+        // The running relay knows better than the last saved state (cooldowns that just started or ended).
+        if (m_context.service) {
+            QHash<QString, QString> live;
+            for (const relay::AccountLive &a : m_context.service->accounts()) {
+                live.insert(a.id, a.state);
+            }
+            for (AccountRow &row : s.rows) {
+                if (row.enabled && live.contains(row.id)) {
+                    row.status = live.value(row.id);
+                }
+            }
+        }
+        m_model->setRows(std::move(s.rows));
+    }
+    updateButtons();
+    if (std::exchange(m_reloadAgain, false)) {
+        reload();
+    }
+}
+
+void AccountsPage::updateButtons()
+{
+    const bool ready = m_context.store != nullptr;
+    m_addConsoleButton->setEnabled(ready);
+    m_removeButton->setEnabled(ready && m_accountsTable->selectionModel()->hasSelection());
+}
+
+void AccountsPage::showMessage(const QString &text)
+{
+    m_message->setText(text);
+    m_message->setVisible(!text.isEmpty());
+}
+
+bool AccountsPage::confirm(const QString &question)
+{
+    return QMessageBox::question(this, tr("RelayDesk"), question) == QMessageBox::Yes;
+}
+
+void AccountsPage::addConsoleAccount()
+{
+    if (!m_context.store) {
+        return;
+    }
+    auto *dialog = new AddConsoleAccountDialog(m_context.service ? m_context.service->sealer() : nullptr, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &AddConsoleAccountDialog::submitted, this, [this, dialog](const store::AccountRecord &r) {
+        insertAccount(dialog, r);
+    });
+    dialog->open();
+}
+
+void AccountsPage::insertAccount(AddConsoleAccountDialog *dialog, const store::AccountRecord &record)
+{
+    QPointer<AddConsoleAccountDialog> guard(dialog);
+    m_context.store->run<Result<void>>(
+        this,
+        [record](store::Database *db) -> Result<void> {
+            if (!db) {
+                return fail(ErrorCode::StoreFailure, u"the store cannot be opened"_s);
+            }
+            return db->insertAccount(record);
+        },
+        [this, guard](Result<void> ok) {
+            if (guard) {
+                if (ok) {
+                    guard->accept();
+                } else {
+                    guard->showError(tr("Not added: %1").arg(ok.error().detail));
+                }
+            }
+            reload();
+        });
+}
+
+void AccountsPage::removeAccount()
+{
+    const QModelIndexList rows = m_accountsTable->selectionModel()->selectedRows();
+    const AccountRow *row = rows.isEmpty() ? nullptr : m_model->rowAt(rows.first().row());
+    if (!row || !m_context.store) {
+        return;
+    }
+    if (!confirm(tr("Remove the account “%1”? Its credentials are deleted; keys bound to it stop working.")
+                     .arg(row->name))) {
+        return;
+    }
+    m_context.store->run<Result<void>>(
+        this,
+        [id = row->id](store::Database *db) -> Result<void> {
+            if (!db) {
+                return fail(ErrorCode::StoreFailure, u"the store cannot be opened"_s);
+            }
+            return db->deleteAccount(id);
+        },
+        [this](Result<void> ok) {
+            showMessage(ok ? QString() : tr("Not removed: %1").arg(ok.error().detail));
+            reload();
+        });
+}
+
+void AccountsPage::setAccountEnabled(const QString &id, bool enabled)
+{
+    if (!m_context.store) {
+        return;
+    }
+    m_context.store->run<Result<void>>(
+        this,
+        [id, enabled](store::Database *db) -> Result<void> {
+            if (!db) {
+                return fail(ErrorCode::StoreFailure, u"the store cannot be opened"_s);
+            }
+            if (enabled) {
+                // Enabling is the user's "try it again": cooldowns and blocks are forgotten too (as in the CLI).
+                if (auto reset = db->resetAccountState(id); !reset) {
+                    return reset;
+                }
+            }
+            return db->setAccountEnabled(id, enabled);
+        },
+        [this](Result<void> ok) {
+            showMessage(ok ? QString() : tr("Not changed: %1").arg(ok.error().detail));
+            reload();
+        });
 }
 
 } // namespace rd::ui

@@ -330,6 +330,28 @@ private slots:
         QCOMPARE(admit(*l, limits, "sonnet").outcome, Admission::Outcome::Admitted);
     }
 
+    void budgetWarningsAt80And100Percent()
+    {
+        rd::test::ManualClock clock(berlin(2026, 11, 25, 12));
+        auto l = limiterAt(clock);
+        KeyLimits limits;
+        limits.dailyCostUsd = 10;
+        limits.totalCostUsd = 100;
+        auto crossed = [&](double cost) {
+            QStringList names;
+            for (const auto &c : l->recordUsage(u"k"_s, clock.now(), 1, cost, "sonnet", limits)) {
+                names << u"%1 %2"_s.arg(c.limit).arg(c.used);
+            }
+            return names;
+        };
+        QCOMPARE(crossed(7.9), QStringList());
+        QCOMPARE(crossed(0.2), QStringList{u"daily 8.1"_s}); // 80 %
+        QCOMPARE(crossed(0.5), QStringList());
+        QCOMPARE(crossed(5.0), QStringList{u"daily 13.6"_s}); // 100 %, reported once
+        QCOMPARE(crossed(1.0), QStringList());
+        QCOMPARE(crossed(90.0), QStringList{u"total 104.6"_s}); // past both lines at once: the higher one
+    }
+
     void activationHappensOnce()
     {
         rd::test::ManualClock clock(berlin(2026, 11, 25, 12));
