@@ -6,6 +6,9 @@
 #include "ui/pages/accountspage.h"
 #include "ui/pages/dashboardpage.h"
 #include "ui/pages/keyspage.h"
+#include "ui/pages/logspage.h"
+#include "ui/pages/settingspage.h"
+#include "ui/pages/usagepage.h"
 
 #include <QCloseEvent>
 #include <QFormLayout>
@@ -61,6 +64,9 @@ MainWindow::MainWindow(QWidget *parent)
     addPage(new DashboardPage(m_pages));
     addPage(new AccountsPage(m_pages));
     addPage(new KeysPage(m_pages));
+    addPage(new UsagePage(m_pages));
+    addPage(new LogsPage(m_pages));
+    addPage(new SettingsPage(m_pages));
     connect(m_sidebar, &QListWidget::currentRowChanged, this, &MainWindow::pageChanged);
     m_sidebar->setCurrentRow(0);
     const QString last = m_preferences.lastPage();
