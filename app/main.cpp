@@ -47,6 +47,7 @@ int runWindow(int argc, char **argv, const QStringList &args)
     rd::cli::quitOnSignals();
     rd::ui::MainWindow window;
     rd::cli::Engine engine(*config, rd::config::resolveDataDir(a.value(u"data-dir"_s)));
+    engine.setExplicitListen(a.has(u"host"_s), a.has(u"port"_s));
     rd::ui::TrayIcon tray(&window); // after the engine: goes before it
     const bool trayAvailable = QSystemTrayIcon::isSystemTrayAvailable();
     if (trayAvailable) {

@@ -363,6 +363,7 @@ int serveCommand(const QStringList &args)
     }
     quitOnSignals();
     Engine engine(*config, config::resolveDataDir(a.value(u"data-dir"_s)));
+    engine.setExplicitListen(a.has(u"host"_s), a.has(u"port"_s));
     int code = 0;
     QObject::connect(&engine, &Engine::running, &engine, [&engine](const QString &address, quint16 port) {
         printErr(u"relaydesk: listening on %1:%2 (data in %3)"_s.arg(address).arg(port).arg(engine.dataDir()));

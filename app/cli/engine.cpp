@@ -2,6 +2,7 @@
 #include "app/cli/engine.h"
 
 #include "core/config/datapaths.h"
+#include "core/config/relaysettings.h"
 #include "core/secrets/storeunlock.h"
 
 #include <QCoreApplication>
@@ -33,6 +34,15 @@ void Engine::start()
         return;
     }
     m_db.emplace(std::move(*db));
+    if (auto stored = m_db->settings()) {
+        const config::RelaySettings settings = config::relaySettingsFrom(*stored);
+        if (!m_explicitHost) {
+            m_config.host = settings.listenHost;
+        }
+        if (!m_explicitPort) {
+            m_config.port = settings.listenPort;
+        }
+    }
     secrets::unlockStore(*m_db, m_dataDir, this, [this, location](Result<secrets::Unlocked> unlocked) {
         if (!unlocked) {
             emit failed(u"cannot unlock account credentials: %1"_s.arg(unlocked.error().detail));

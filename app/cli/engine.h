@@ -21,6 +21,12 @@ class Engine : public QObject
 public:
     Engine(relay::RelayConfig config, QString dataDir, QObject *parent = nullptr);
     ~Engine() override;
+    // The command line named the host / port: the stored relay.host / relay.port settings do not apply.
+    void setExplicitListen(bool host, bool port)
+    {
+        m_explicitHost = host;
+        m_explicitPort = port;
+    }
     void start(); // answered by running() or failed()
     relay::RelayService *service() const { return m_service.get(); }
     const QString &dataDir() const { return m_dataDir; }
@@ -38,6 +44,8 @@ private:
     std::unique_ptr<relay::RelayService> m_service;
     QString m_keyWarning;
     QString m_keySource;
+    bool m_explicitHost = false;
+    bool m_explicitPort = false;
 };
 
 } // namespace rd::cli

@@ -3,6 +3,7 @@
 
 #include "core/util/logging.h"
 
+#include <QHostAddress>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTimeZone>
@@ -19,7 +20,8 @@ Result<QString> integerIn(const QString &key, const QString &value, int low, int
     bool ok = false;
     const int n = value.trimmed().toInt(&ok);
     if (!ok || n < low || n > high) {
-        return fail(ErrorCode::InvalidArgument, u"%1 must be a whole number from %2 to %3"_s.arg(key).arg(low).arg(high));
+        return fail(ErrorCode::InvalidArgument,
+                    u"%1 must be a whole number from %2 to %3"_s.arg(key).arg(low).arg(high));
     }
     return QString::number(n);
 }
@@ -29,13 +31,21 @@ Result<QString> integerIn(const QString &key, const QString &value, int low, int
 const QList<SettingSpec> &settingSpecs()
 {
     static const QList<SettingSpec> specs{
-        {u"limits.time_zone"_s, QString(), u"IANA time zone for daily/weekly limits and day/month statistics; empty = the system's"_s},
+        {u"limits.time_zone"_s,
+         QString(),
+         u"IANA time zone for daily/weekly limits and day/month statistics; empty = the system's"_s},
         {u"limits.weekly_reset_day"_s, u"1"_s, u"day weekly cost limits reset: 1 = Monday … 7 = Sunday"_s},
         {u"limits.weekly_reset_hour"_s, u"0"_s, u"hour (0–23, in limits.time_zone) weekly cost limits reset"_s},
-        {u"pricing.table_url"_s, QString(), u"URL of a LiteLLM-format price table to refresh from; empty = built-in only"_s},
+        {u"pricing.table_url"_s,
+         QString(),
+         u"URL of a LiteLLM-format price table to refresh from; empty = built-in only"_s},
         {u"pricing.refresh_hours"_s, u"24"_s, u"hours between price table refreshes (0 = only at start)"_s},
         {u"pricing.service_rates"_s, QString(), u"global rate multipliers, e.g. claude=1.2,gemini=0.8 (default 1.0)"_s},
         {u"usage.retention_days"_s, u"90"_s, u"days per-request usage rows are kept (8–3650); rollups are kept"_s},
+        {u"relay.host"_s,
+         u"127.0.0.1"_s,
+         u"address the relay listens on (at start; --host wins); beyond loopback = the LAN"_s},
+        {u"relay.port"_s, u"3000"_s, u"port the relay listens on (at start; --port wins)"_s},
     };
     return specs;
 }
@@ -70,7 +80,8 @@ Result<QHash<QByteArray, double>> parseServiceRates(const QString &text)
         const QByteArray service = name.toLower().toLatin1();
         if (!rateServices().contains(service)) {
             return fail(ErrorCode::InvalidArgument,
-                        u"unknown service '%1' in rates (known: %2)"_s.arg(name, QString::fromLatin1(rateServices().join(", "))));
+                        u"unknown service '%1' in rates (known: %2)"_s.arg(
+                            name, QString::fromLatin1(rateServices().join(", "))));
         }
         bool ok = false;
         const double rate = number.toDouble(&ok);
@@ -99,7 +110,8 @@ Result<QString> validateSetting(const QString &key, const QString &value)
     const QString v = value.trimmed();
     if (key == u"limits.time_zone") {
         if (!v.isEmpty() && !QTimeZone(v.toLatin1()).isValid()) {
-            return fail(ErrorCode::InvalidArgument, u"unknown time zone '%1' (use an IANA id such as Europe/Berlin)"_s.arg(v));
+            return fail(ErrorCode::InvalidArgument,
+                        u"unknown time zone '%1' (use an IANA id such as Europe/Berlin)"_s.arg(v));
         }
         return v;
     }
@@ -111,7 +123,8 @@ Result<QString> validateSetting(const QString &key, const QString &value)
     }
     if (key == u"pricing.table_url") {
         const QUrl url(v, QUrl::StrictMode);
-        if (!v.isEmpty() && (!url.isValid() || (url.scheme() != u"https" && url.scheme() != u"http") || url.host().isEmpty())) {
+        if (!v.isEmpty()
+            && (!url.isValid() || (url.scheme() != u"https" && url.scheme() != u"http") || url.host().isEmpty())) {
             return fail(ErrorCode::InvalidArgument, u"pricing.table_url must be an http(s) URL"_s);
         }
         return v;
@@ -125,6 +138,19 @@ Result<QString> validateSetting(const QString &key, const QString &value)
             return tl::unexpected(rates.error());
         }
         return serviceRatesJson(*rates);
+    }
+    if (key == u"relay.host") {
+        QHostAddress address;
+        if (v == u"localhost"_s) {
+            return u"127.0.0.1"_s;
+        }
+        if (!address.setAddress(v)) {
+            return fail(ErrorCode::InvalidArgument, u"relay.host must be an IP address such as 127.0.0.1 or 0.0.0.0"_s);
+        }
+        return address.toString();
+    }
+    if (key == u"relay.port") {
+        return integerIn(key, v, 1, 65535);
     }
     if (key == u"usage.retention_days") {
         // Weekly limits are rebuilt from the request rows at start: keep at least a week and a day.
@@ -159,8 +185,11 @@ RelaySettings relaySettingsFrom(const QHash<QString, QString> &stored)
                                               values.value(u"limits.weekly_reset_hour"_s).toInt());
     settings.priceTableUrl = values.value(u"pricing.table_url"_s);
     settings.priceRefreshHours = values.value(u"pricing.refresh_hours"_s).toInt();
-    settings.serviceRates = parseServiceRates(values.value(u"pricing.service_rates"_s)).value_or(QHash<QByteArray, double>());
+    settings.serviceRates =
+        parseServiceRates(values.value(u"pricing.service_rates"_s)).value_or(QHash<QByteArray, double>());
     settings.retentionDays = values.value(u"usage.retention_days"_s).toInt();
+    settings.listenHost = QHostAddress(values.value(u"relay.host"_s));
+    settings.listenPort = quint16(values.value(u"relay.port"_s).toInt());
     return settings;
 }
 

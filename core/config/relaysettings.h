@@ -6,6 +6,7 @@
 
 #include <QByteArray>
 #include <QHash>
+#include <QHostAddress>
 #include <QList>
 #include <QString>
 
@@ -32,11 +33,13 @@ QString serviceRatesJson(const QHash<QByteArray, double> &rates);
 
 struct RelaySettings
 {
-    policy::LimitCalendar calendar;          // limits.time_zone, limits.weekly_reset_day/hour
-    QString priceTableUrl;                   // pricing.table_url; empty = the built-in table only
-    int priceRefreshHours = 24;              // pricing.refresh_hours
-    QHash<QByteArray, double> serviceRates;  // pricing.service_rates: the global rate per service (default 1.0)
-    int retentionDays = 90;                  // usage.retention_days: per-request rows; rollups are kept
+    policy::LimitCalendar calendar;         // limits.time_zone, limits.weekly_reset_day/hour
+    QString priceTableUrl;                  // pricing.table_url; empty = the built-in table only
+    int priceRefreshHours = 24;             // pricing.refresh_hours
+    QHash<QByteArray, double> serviceRates; // pricing.service_rates: the global rate per service (default 1.0)
+    int retentionDays = 90;                 // usage.retention_days: per-request rows; rollups are kept
+    QHostAddress listenHost{QHostAddress::LocalHost}; // relay.host, used at start unless --host is given
+    quint16 listenPort = 3000;                        // relay.port, likewise
     double globalRate(QByteArrayView service) const { return serviceRates.value(service.toByteArray(), 1.0); }
 };
 
