@@ -8,10 +8,14 @@
 #include <QCoreApplication>
 
 #ifdef RELAYDESK_WITH_UI
+#include "core/util/loghub.h"
+#include "ui/appearance.h"
 #include "ui/mainwindow/mainwindow.h"
+#include "ui/pages/logspage.h"
 #include "ui/tray/trayicon.h"
 
 #include <QApplication>
+#include <QScopeGuard>
 #endif
 
 #include <memory>
@@ -35,6 +39,10 @@ int runWindow(int argc, char **argv, const QStringList &args)
 {
     QApplication app(argc, argv);
     QApplication::setApplicationName(u"RelayDesk"_s);
+    // The Logs page's live log: every message from here on, redacted; stderr keeps getting them as before. The guard
+    // removes the hub after the window and the engine are gone, before the application object.
+    rd::LogHub *logHub = rd::LogHub::install();
+    const auto logHubGuard = qScopeGuard([] { rd::LogHub::uninstall(); });
     rd::cli::Args a;
     if (!a.parse(args, {u"host"_s, u"port"_s, u"workers"_s, u"max-body-mb"_s, u"data-dir"_s}, {u"minimized"_s})) {
         return rd::cli::usageError(a.error());
@@ -45,7 +53,16 @@ int runWindow(int argc, char **argv, const QStringList &args)
         return rd::cli::usageError(config.error().detail);
     }
     rd::cli::quitOnSignals();
+    // Language and theme before the first widget: the user's choice, else the system's.
+    const rd::ui::Preferences preferences;
+    rd::ui::installTranslator(app, preferences.language());
+    if (preferences.theme() != u"system"_s) {
+        rd::ui::applyTheme(preferences.theme());
+    }
     rd::ui::MainWindow window;
+    if (auto *logsPage = window.findChild<rd::ui::LogsPage *>()) {
+        logsPage->setLogHub(logHub);
+    }
     rd::cli::Engine engine(*config, rd::config::resolveDataDir(a.value(u"data-dir"_s)));
     engine.setExplicitListen(a.has(u"host"_s), a.has(u"port"_s));
     rd::ui::TrayIcon tray(&window); // after the engine: goes before it

@@ -15,7 +15,8 @@ packages=(
   ca-certificates dbus gnome-keyring libsecret-1-0 fonts-dejavu-core fonts-wqy-microhei
 )
 if [ "$want_test" = 1 ]; then
-  packages+=(xvfb xauth x11-utils xdotool trayer postgresql-15 microsocks nodejs npm clang libclang-rt-14-dev procps)
+  packages+=(xvfb xauth x11-utils xdotool trayer postgresql-15 microsocks nodejs npm clang libclang-rt-14-dev procps
+    appstream desktop-file-utils)
 fi
 
 missing=()

@@ -16,6 +16,7 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
+#include <QLocale>
 
 using namespace Qt::StringLiterals;
 
@@ -285,6 +286,17 @@ QList<AccountLive> RelayService::accounts() const
         out.append(live);
     }
     return out;
+}
+
+QString RelayService::priceTableSource() const
+{
+    if (!m_prices) {
+        return {};
+    }
+    return tr("%1 (%2 models, since %3)")
+        .arg(m_prices->source())
+        .arg(m_prices->current()->size())
+        .arg(QLocale().toString(m_prices->loadedAt().toLocalTime(), QLocale::ShortFormat));
 }
 
 void RelayService::setPaused(bool paused)

@@ -95,6 +95,8 @@ public:
     bool isPaused() const;
     std::shared_ptr<const secrets::Sealer> sealer() const { return m_sealer; } // for dialogs that add accounts
     qint64 now() const { return m_config.clock(); }                            // the relay's wall clock (tests move it)
+    // Where the prices in use come from ("built-in", "cache <path>" or the URL) and since when; "" before start().
+    QString priceTableSource() const;
     const store::StoreLocation &storeLocation() const { return m_location; }
     store::StoreWriter *storeWriter() const { return m_writer.get(); }
     // For charts: per-minute requests, tokens, cost and latency percentiles (thread-safe reads).

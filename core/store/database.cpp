@@ -581,6 +581,51 @@ Result<void> Database::insertAccount(const AccountRecord &account)
     return tl::unexpected(inserted.error());
 }
 
+Result<void> Database::updateAccount(const AccountRecord &account)
+{
+    if (account.id.isEmpty() || account.name.isEmpty()) {
+        return fail(ErrorCode::InvalidArgument, u"an account needs an id and a name"_s);
+    }
+    const bool reseal = !account.sealedCredentials.isEmpty();
+    QVariantList values{account.name,
+                        account.baseUrl,
+                        nullableText(account.userAgent),
+                        nullableText(account.modelMapping),
+                        account.priority,
+                        int(account.schedulable),
+                        int(account.enabled),
+                        nullableText(account.proxyUrl),
+                        nullableText(account.caCertPem),
+                        account.maxConcurrency,
+                        nullableText(account.groupName),
+                        int(account.dedicated),
+                        int(account.sharedWithOthers),
+                        nullableText(account.cooldownOverrides),
+                        nullableText(account.subscriptionPlan)};
+    if (reseal) {
+        values.append(account.sealedCredentials);
+    }
+    values.append(account.id);
+    const auto updated = run(m_db,
+                             u"update account"_s,
+                             u"UPDATE accounts SET name = ?, base_url = ?, user_agent = ?, model_mapping = ?, "
+                             "priority = ?, schedulable = ?, enabled = ?, proxy_url = ?, ca_cert_pem = ?, "
+                             "max_concurrency = ?, group_name = ?, dedicated = ?, shared_with_others = ?, "
+                             "cooldown_overrides = ?, subscription_plan = ?%1 WHERE id = ?"_s.arg(
+                                 reseal ? u", sealed_credentials = ?"_s : QString()),
+                             values);
+    if (!updated) {
+        if (nameTaken(m_db, u"accounts"_s, account.name)) {
+            return fail(ErrorCode::InvalidArgument, u"an account named '%1' already exists"_s.arg(account.name));
+        }
+        return tl::unexpected(updated.error());
+    }
+    if (updated->numRowsAffected() == 0) {
+        return fail(ErrorCode::NotFound, u"no account with id '%1'"_s.arg(account.id));
+    }
+    return {};
+}
+
 Result<void> Database::setAccountEnabled(const QString &idOrName, bool enabled)
 {
     return setFlag(u"accounts"_s, u"enabled"_s, u"account"_s, idOrName, enabled);

@@ -60,6 +60,9 @@ public:
     // accounts
     [[nodiscard]] Result<QList<AccountRecord>> listAccounts();
     [[nodiscard]] Result<void> insertAccount(const AccountRecord &account); // optional texts: "" ↔ NULL
+    // Every editable column, by id (type, creation time, state epoch and token expiry stay); the sealed credentials
+    // only when account.sealedCredentials is non-empty. NotFound when absent; a duplicate name is InvalidArgument.
+    [[nodiscard]] Result<void> updateAccount(const AccountRecord &account);
     [[nodiscard]] Result<void> setAccountEnabled(const QString &idOrName, bool enabled);
     [[nodiscard]] Result<void> setAccountSchedulable(const QString &idOrName, bool schedulable);
     [[nodiscard]] Result<void> deleteAccount(const QString &idOrName);

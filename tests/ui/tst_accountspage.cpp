@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The Accounts page against a real relay and store (offscreen): rows and status, the enabled switch, adding a Console
-// account (validation, sealed credentials), removing one after the confirmation, refreshing only while shown.
+// account (validation, sealed credentials), editing one (credentials kept or resealed), testing its connection,
+// removing one after the confirmation, refreshing only while shown.
 #include "core/config/datapaths.h"
 #include "core/facade/storeclient.h"
 #include "core/providers/console/consoleaccount.h"
+#include "tests/support/mockupstream.h"
 #include "tests/support/relayharness.h"
 #include "ui/models/accountsmodel.h"
 #include "ui/pages/accountspage.h"
@@ -15,6 +17,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QSpinBox>
 #include <QTableView>
 #include <QTest>
 #include <QTimer>
@@ -96,6 +99,23 @@ void type(QWidget *dialog, const QString &name, const QString &text)
     edit->selectAll();
     QTest::keyClick(edit, Qt::Key_Backspace);
     QTest::keyClicks(edit, text);
+}
+
+QString message(Fixture &f)
+{
+    return f.page->findChild<QLabel *>(u"message"_s)->text();
+}
+
+// Selects the only row, clicks Edit… and returns the dialog once the record has been read.
+QDialog *openEditDialog(Fixture &f)
+{
+    f.table->selectRow(0);
+    QTest::mouseClick(f.page->findChild<QPushButton *>(u"editAccountButton"_s), Qt::LeftButton);
+    QDialog *dialog = nullptr;
+    if (!QTest::qWaitFor([&] { return (dialog = f.page->findChild<QDialog *>(u"editAccountDialog"_s)) != nullptr; })) {
+        return nullptr;
+    }
+    return dialog;
 }
 
 QDialog *openAddDialog(Fixture &f)
@@ -227,6 +247,165 @@ private slots:
         type(dialog, u"apiKey"_s, u"sk-ant-api03-x"_s);
         QVERIFY(!okButton(dialog)->isEnabled());
         QVERIFY(dialog->findChild<QLabel *>(u"errorLabel"_s)->text().contains(u"locked"_s));
+    }
+
+    void editChangesSettingsAndKeepsTheSealedCredentials()
+    {
+        Fixture f;
+        rd::test::RelayHarness::AccountOptions options;
+        options.name = u"before"_s;
+        options.baseUrl = kBaseUrl;
+        options.priority = 40;
+        options.proxyUrl = u"socks5://bob@127.0.0.1:1080"_s;
+        options.proxyPassword = "proxy-secret";
+        QVERIFY(!f.relay.addAccount(options).isEmpty());
+        const auto original = *storedAccount(f.relay.db(), u"before1"_s);
+        QVERIFY(f.start());
+        QTRY_COMPARE(f.table->model()->rowCount(), 1);
+        QDialog *dialog = openEditDialog(f);
+        QVERIFY(dialog);
+        QCOMPARE(dialog->findChild<QLineEdit *>(u"name"_s)->text(), u"before1"_s);
+        QCOMPARE(dialog->findChild<QLineEdit *>(u"proxyUrl"_s)->text(), options.proxyUrl);
+        QCOMPARE(dialog->findChild<QSpinBox *>(u"priority"_s)->value(), 40);
+        QVERIFY(dialog->findChild<QLineEdit *>(u"apiKey"_s)->text().isEmpty());
+        QVERIFY(okButton(dialog)->isEnabled()); // an empty key keeps the stored one
+        type(dialog, u"name"_s, u"after"_s);
+        type(dialog, u"proxyUrl"_s, u"socks5://bob@127.0.0.1:1081"_s);
+        auto *priority = dialog->findChild<QSpinBox *>(u"priority"_s);
+        priority->selectAll();
+        QTest::keyClicks(priority, u"7"_s);
+        QTest::mouseClick(okButton(dialog), Qt::LeftButton);
+
+        QTRY_VERIFY(storedAccount(f.relay.db(), u"after"_s));
+        const auto edited = *storedAccount(f.relay.db(), u"after"_s);
+        QCOMPARE(edited.id, original.id);
+        QCOMPARE(edited.priority, 7);
+        QCOMPARE(edited.proxyUrl, u"socks5://bob@127.0.0.1:1081"_s);
+        QCOMPARE(edited.type, original.type);
+        QCOMPARE(edited.createdAt, original.createdAt);
+        QCOMPARE(edited.sealedCredentials, original.sealedCredentials); // byte for byte
+        QTRY_COMPARE(f.cell(0, AccountsModel::Name), u"after"_s);
+        QTRY_VERIFY(f.page->findChild<QDialog *>(u"editAccountDialog"_s) == nullptr);
+    }
+
+    void editWithANewKeyOrPasswordReseals()
+    {
+        Fixture f;
+        rd::test::RelayHarness::AccountOptions options;
+        options.name = u"keyed"_s;
+        options.baseUrl = kBaseUrl;
+        options.proxyUrl = u"socks5://bob@127.0.0.1:1080"_s;
+        options.proxyPassword = "old-proxy-pw";
+        const QString id = f.relay.addAccount(options);
+        QVERIFY(!id.isEmpty());
+        QVERIFY(f.start());
+        QTRY_COMPARE(f.table->model()->rowCount(), 1);
+        auto open = [&f, &id] {
+            const auto stored = *storedAccount(f.relay.db(), u"keyed1"_s);
+            auto plain = f.relay.sealer().unseal(stored.sealedCredentials, id.toUtf8());
+            return plain ? rd::providers::decodeCredentials(*plain)
+                         : rd::Result<rd::providers::ConsoleCredentials>(tl::unexpected(plain.error()));
+        };
+        QDialog *dialog = openEditDialog(f);
+        QVERIFY(dialog);
+        type(dialog, u"apiKey"_s, u"sk-ant-api03-rotated-key"_s);
+        QTest::mouseClick(okButton(dialog), Qt::LeftButton);
+        QTRY_VERIFY(open() && open()->apiKey.equals("sk-ant-api03-rotated-key"));
+        QVERIFY(open()->proxyPassword.equals("old-proxy-pw")); // untouched: kept from the old blob
+        QTRY_VERIFY(f.page->findChild<QDialog *>(u"editAccountDialog"_s) == nullptr);
+
+        dialog = openEditDialog(f);
+        QVERIFY(dialog);
+        type(dialog, u"proxyPassword"_s, u"new-proxy-pw"_s);
+        QTest::mouseClick(okButton(dialog), Qt::LeftButton);
+        QTRY_VERIFY(open() && open()->proxyPassword.equals("new-proxy-pw"));
+        QVERIFY(open()->apiKey.equals("sk-ant-api03-rotated-key"));
+    }
+
+    void editASubscriptionKeepsItsTokens()
+    {
+        Fixture f;
+        rd::test::RelayHarness::AccountOptions options;
+        options.name = u"max"_s;
+        options.baseUrl = kBaseUrl;
+        options.oauth = true;
+        options.refreshToken = "sk-ant-ort01-harness-refresh";
+        options.tokenExpiresAtMs = QDateTime::currentMSecsSinceEpoch() + 3'600'000;
+        options.proxyUrl = u"http://bob@127.0.0.1:3128"_s;
+        const QString id = f.relay.addAccount(options);
+        QVERIFY(!id.isEmpty());
+        QVERIFY(f.start());
+        QTRY_COMPARE(f.table->model()->rowCount(), 1);
+        QDialog *dialog = openEditDialog(f);
+        QVERIFY(dialog);
+        QVERIFY(!dialog->findChild<QLineEdit *>(u"apiKey"_s)->isVisible()); // tokens come from signing in
+        type(dialog, u"proxyPassword"_s, u"sub-proxy-pw"_s);
+        QTest::mouseClick(okButton(dialog), Qt::LeftButton);
+        QTRY_VERIFY(f.page->findChild<QDialog *>(u"editAccountDialog"_s) == nullptr);
+        const auto stored = *storedAccount(f.relay.db(), u"max1"_s);
+        QCOMPARE(stored.type, QString::fromLatin1(rd::providers::kClaudeOAuthType));
+        auto plain = f.relay.sealer().unseal(stored.sealedCredentials, id.toUtf8());
+        QVERIFY(plain);
+        auto credentials = rd::providers::decodeCredentials(*plain);
+        QVERIFY(credentials && credentials->oauth);
+        QVERIFY(credentials->apiKey.equals(options.accessToken));
+        QVERIFY(credentials->refreshToken.equals(options.refreshToken));
+        QVERIFY(credentials->proxyPassword.equals("sub-proxy-pw"));
+    }
+
+    void testConnectionListsModelsOrNamesTheFailure()
+    {
+        rd::test::MockUpstream upstream;
+        QVERIFY(upstream.listen());
+        Fixture f;
+        rd::test::RelayHarness::AccountOptions options;
+        options.name = u"tested"_s;
+        options.baseUrl = upstream.baseUrl();
+        options.apiKey = "sk-ant-api03-connection-test";
+        QVERIFY(!f.relay.addAccount(options).isEmpty());
+        QVERIFY(f.start());
+        QTRY_COMPARE(f.table->model()->rowCount(), 1);
+        auto *test = f.page->findChild<QPushButton *>(u"testConnectionButton"_s);
+        QVERIFY(!test->isEnabled()); // nothing selected
+        f.table->selectRow(0);
+        QVERIFY(test->isEnabled());
+        QTest::mouseClick(test, Qt::LeftButton);
+        QTRY_VERIFY2(message(f).contains(u"OK: 3 models"_s), qPrintable(message(f)));
+        QCOMPARE(upstream.requestCount(), 1);
+        const rd::test::RecordedRequest request = upstream.requests().first();
+        QCOMPARE(request.method, "GET"_ba);
+        QCOMPARE(request.target, "/v1/models"_ba);
+        QCOMPARE(request.header("x-api-key"), "sk-ant-api03-connection-test"_ba);
+        QCOMPARE(request.header("anthropic-version"), "2023-06-01"_ba);
+
+        upstream.enqueue(rd::test::MockUpstream::error(401, "authentication_error", "invalid x-api-key"));
+        QTRY_VERIFY(test->isEnabled());
+        QTest::mouseClick(test, Qt::LeftButton);
+        QTRY_VERIFY2(message(f).contains(u"401"_s), qPrintable(message(f)));
+        QVERIFY2(message(f).contains(u"invalid x-api-key"_s), qPrintable(message(f)));
+        QVERIFY(!message(f).contains(u"connection-test"_s));
+    }
+
+    void testConnectionOfASubscriptionSendsTheOAuthBeta()
+    {
+        rd::test::MockUpstream upstream;
+        QVERIFY(upstream.listen());
+        Fixture f;
+        rd::test::RelayHarness::AccountOptions options;
+        options.name = u"max"_s;
+        options.baseUrl = upstream.baseUrl();
+        options.oauth = true;
+        options.tokenExpiresAtMs = QDateTime::currentMSecsSinceEpoch() + 3'600'000;
+        QVERIFY(!f.relay.addAccount(options).isEmpty());
+        QVERIFY(f.start());
+        QTRY_COMPARE(f.table->model()->rowCount(), 1);
+        f.table->selectRow(0);
+        QTest::mouseClick(f.page->findChild<QPushButton *>(u"testConnectionButton"_s), Qt::LeftButton);
+        QTRY_VERIFY2(message(f).contains(u"OK: 3 models"_s), qPrintable(message(f)));
+        const rd::test::RecordedRequest request = upstream.requests().last();
+        QCOMPARE(request.header("authorization"), "Bearer " + options.accessToken);
+        QVERIFY(request.header("anthropic-beta").contains("oauth-2025-04-20"));
+        QVERIFY(request.header("x-api-key").isEmpty());
     }
 
     void removeAsksFirst()

@@ -12,6 +12,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QScopeGuard>
 #include <QSpinBox>
 #include <QUrl>
 #include <QVBoxLayout>
@@ -28,6 +29,7 @@ AddConsoleAccountDialog::AddConsoleAccountDialog(std::shared_ptr<const secrets::
     setWindowTitle(tr("Add Claude Console account"));
     auto *layout = new QVBoxLayout(this);
     auto *form = new QFormLayout();
+    m_form = form;
     auto line = [this](const QString &name, const QString &placeholder, bool secret = false) {
         auto *edit = new QLineEdit(this);
         edit->setObjectName(name);
@@ -88,14 +90,42 @@ AddConsoleAccountDialog::AddConsoleAccountDialog(std::shared_ptr<const secrets::
     m_name->setFocus();
 }
 
+void AddConsoleAccountDialog::editAccount(const store::AccountRecord &existing)
+{
+    m_existing = existing;
+    const bool oauth = existing.type == QLatin1String(providers::kClaudeOAuthType);
+    setObjectName(u"editAccountDialog"_s);
+    setWindowTitle(tr("Edit account “%1”").arg(existing.name));
+    m_buttons->button(QDialogButtonBox::Ok)->setText(tr("Save"));
+    m_name->setText(existing.name);
+    m_baseUrl->setText(existing.baseUrl);
+    m_apiKey->setPlaceholderText(tr("leave empty to keep the stored key"));
+    m_form->setRowVisible(m_apiKey, !oauth); // a subscription's tokens come from signing in, not from typing
+    m_priority->setValue(existing.priority);
+    m_proxyUrl->setText(existing.proxyUrl);
+    m_proxyPassword->setPlaceholderText(tr("leave empty to keep the stored password"));
+    m_modelMapping->setText(existing.modelMapping);
+    m_maxConcurrency->setValue(existing.maxConcurrency);
+    m_group->setText(existing.groupName);
+    validate();
+}
+
 Result<store::AccountRecord> AddConsoleAccountDialog::record() const
 {
-    if (!m_sealer) {
+    const bool typedSecret = !m_apiKey->text().isEmpty() || !m_proxyPassword->text().isEmpty();
+    if (!m_sealer && (!isEditing() || typedSecret)) {
         return fail(ErrorCode::CryptoFailure,
-                    tr("Account credentials are locked (the data key is not available), so no account can be added."));
+                    isEditing() ? tr("Account credentials are locked (the data key is not available), so a new key "
+                                     "or password cannot be stored; leave both empty to keep the stored ones.")
+                                : tr("Account credentials are locked (the data key is not available), so no account "
+                                     "can be added."));
     }
-    store::AccountRecord r;
-    r.type = QString::fromLatin1(providers::kClaudeConsoleType);
+    // Edit mode keeps what the dialog does not show (type, flags, sharing, token expiry, …).
+    store::AccountRecord r = m_existing.value_or(store::AccountRecord{});
+    r.sealedCredentials.clear();
+    if (!isEditing()) {
+        r.type = QString::fromLatin1(providers::kClaudeConsoleType);
+    }
     r.name = m_name->text().trimmed();
     r.baseUrl = m_baseUrl->text().trimmed();
     r.proxyUrl = m_proxyUrl->text().trimmed();
@@ -109,7 +139,7 @@ Result<store::AccountRecord> AddConsoleAccountDialog::record() const
     if (auto ok = providers::validateBaseUrl(r.baseUrl); !ok) {
         return fail(ErrorCode::InvalidArgument, tr("Base URL: %1").arg(ok.error().detail));
     }
-    if (m_apiKey->text().trimmed().isEmpty()) {
+    if (!isEditing() && m_apiKey->text().trimmed().isEmpty()) {
         return fail(ErrorCode::InvalidArgument, tr("Enter the account's API key."));
     }
     if (auto ok = providers::validateProxyUrl(r.proxyUrl); !ok) {
@@ -138,6 +168,52 @@ Result<QByteArray> AddConsoleAccountDialog::seal(const QString &accountId) const
     return m_sealer->seal(plain->expose(), accountId.toUtf8()); // AAD = the account id, as the CLI does
 }
 
+Result<QByteArray> AddConsoleAccountDialog::reseal(const store::AccountRecord &edited) const
+{
+    QByteArray apiKey = m_apiKey->text().trimmed().toUtf8();
+    QByteArray proxyPassword = m_proxyPassword->text().toUtf8();
+    const bool proxyHasUser = !QUrl(edited.proxyUrl).userName().isEmpty();
+    const auto wipeTyped = qScopeGuard([&] {
+        wipeBytes(apiKey);
+        wipeBytes(proxyPassword);
+    });
+    if (apiKey.isEmpty() && proxyPassword.isEmpty() && proxyHasUser) {
+        return QByteArray(); // nothing typed: the stored blob stays byte for byte
+    }
+    if (!m_sealer) {
+        return QByteArray(); // locked, nothing typed (record() made sure): a stale proxy password stays
+    }
+    const QByteArray aad = edited.id.toUtf8();
+    Result<SecretBytes> opened = m_sealer->unseal(m_existing->sealedCredentials, aad);
+    Result<providers::ConsoleCredentials> old =
+        opened ? providers::decodeCredentials(*opened)
+               : Result<providers::ConsoleCredentials>(tl::unexpected(opened.error()));
+    if (!old) {
+        if (apiKey.isEmpty() || edited.type == QLatin1String(providers::kClaudeOAuthType)) {
+            // Nothing typed (only a stale proxy password to drop): keep the blob; otherwise say why not.
+            return apiKey.isEmpty() && proxyPassword.isEmpty() ? Result<QByteArray>(QByteArray())
+                                                               : Result<QByteArray>(tl::unexpected(old.error()));
+        }
+        old = providers::ConsoleCredentials{}; // a new key replaces what cannot be opened any more
+    }
+    if (apiKey.isEmpty() && proxyPassword.isEmpty() && old->proxyPassword.isEmpty()) {
+        return QByteArray(); // the proxy lost its user, but there was no password to drop
+    }
+    // A typed password replaces the stored one; a proxy without a user name needs none.
+    const QByteArrayView password = !proxyPassword.isEmpty()
+                                        ? QByteArrayView(proxyPassword)
+                                        : (proxyHasUser ? old->proxyPassword.expose() : QByteArrayView());
+    Result<SecretBytes> plain =
+        old->oauth
+            ? providers::encodeOAuthCredentials(
+                old->apiKey.expose(), old->refreshToken.expose(), old->expiresAtMs, password)
+            : providers::encodeCredentials(apiKey.isEmpty() ? old->apiKey.expose() : QByteArrayView(apiKey), password);
+    if (!plain) {
+        return tl::unexpected(plain.error());
+    }
+    return m_sealer->seal(plain->expose(), aad);
+}
+
 void AddConsoleAccountDialog::validate()
 {
     const Result<store::AccountRecord> r = record();
@@ -158,11 +234,13 @@ void AddConsoleAccountDialog::submit()
         validate();
         return;
     }
-    r->id = newRecordId(QLatin1String("acc_"));
-    r->enabled = true;
-    r->schedulable = true;
-    r->createdAt = QDateTime::currentDateTimeUtc();
-    Result<QByteArray> sealed = seal(r->id);
+    if (!isEditing()) {
+        r->id = newRecordId(QLatin1String("acc_"));
+        r->enabled = true;
+        r->schedulable = true;
+        r->createdAt = QDateTime::currentDateTimeUtc();
+    }
+    Result<QByteArray> sealed = isEditing() ? reseal(*r) : seal(r->id);
     if (!sealed) {
         showError(tr("The credentials cannot be sealed: %1").arg(sealed.error().detail));
         return;

@@ -143,6 +143,12 @@ void MainWindow::showFailure(const QString &message)
     m_address->setText(tr("not running: %1").arg(message));
 }
 
+void MainWindow::showEvent(QShowEvent *event)
+{
+    QMainWindow::showEvent(event);
+    refresh(); // back from the tray (or first shown): current figures at once, not after the next tick
+}
+
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     m_preferences.setGeometry(saveGeometry());

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/pages/accountspage.h"
 
+#include "core/config/endpoints.h"
+#include "core/facade/connectiontest.h"
 #include "core/facade/storeclient.h"
+#include "core/providers/console/consoleaccount.h"
 #include "core/relay/relayservice.h"
 #include "core/scheduling/accounthealth.h"
 #include "ui/dialogs/addconsoleaccountdialog.h"
+#include "ui/dialogs/claudesigninwizard.h"
 #include "ui/models/accountsmodel.h"
 
 #include <QAction>
@@ -25,7 +29,27 @@ namespace rd::ui {
 
 namespace {
 constexpr int kRefreshMs = 5000;
+
+// Refresh tokens rotate: resealing a subscription's tokens as they were when the dialog opened must not bring back a
+// pair the relay has replaced since (the old refresh token is dead). The stored expiry tells whether that happened.
+Result<void> resealedOverRefreshedTokens(store::Database &db, const store::AccountRecord &edited)
+{
+    if (edited.sealedCredentials.isEmpty() || edited.type != QLatin1String(providers::kClaudeOAuthType)) {
+        return {};
+    }
+    auto accounts = db.listAccounts();
+    if (!accounts) {
+        return tl::unexpected(accounts.error());
+    }
+    for (const store::AccountRecord &a : std::as_const(*accounts)) {
+        if (a.id == edited.id && a.tokenExpiresAtMs != edited.tokenExpiresAtMs) {
+            return fail(ErrorCode::InvalidArgument,
+                        u"the subscription's tokens were refreshed while the dialog was open; open Edit… again"_s);
+        }
+    }
+    return {};
 }
+} // namespace
 
 // What one reload reads on the store thread: rows with the store's view of the state (no credentials).
 struct AccountsPage::Snapshot
@@ -36,16 +60,25 @@ struct AccountsPage::Snapshot
 
 AccountsPage::AccountsPage(QWidget *parent)
     : Page(parent)
+    , m_claudeEndpoints(config::claudeEndpointsFromEnvironment())
 {
     setObjectName(u"accountsPage"_s);
     auto *layout = new QVBoxLayout(this);
     auto *buttons = new QHBoxLayout();
     m_addConsoleButton = new QPushButton(tr("Add &Console account…"), this);
     m_addConsoleButton->setObjectName(u"addConsoleButton"_s);
+    m_signInButton = new QPushButton(tr("&Sign in a Claude subscription…"), this);
+    m_signInButton->setObjectName(u"signInButton"_s);
+    m_editAccountButton = new QPushButton(tr("&Edit…"), this);
+    m_editAccountButton->setObjectName(u"editAccountButton"_s);
+    m_testConnectionButton = new QPushButton(tr("&Test connection"), this);
+    m_testConnectionButton->setObjectName(u"testConnectionButton"_s);
     m_removeButton = new QPushButton(tr("&Remove"), this);
     m_removeButton->setObjectName(u"removeButton"_s);
-    buttons->addWidget(m_addConsoleButton);
-    buttons->addWidget(m_removeButton);
+    for (QPushButton *button :
+         {m_addConsoleButton, m_signInButton, m_editAccountButton, m_testConnectionButton, m_removeButton}) {
+        buttons->addWidget(button);
+    }
     buttons->addStretch();
     layout->addLayout(buttons);
     m_model = new AccountsModel(this);
@@ -71,7 +104,11 @@ AccountsPage::AccountsPage(QWidget *parent)
     m_accountsTable->addAction(removeAction);
     connect(removeAction, &QAction::triggered, this, &AccountsPage::removeAccount);
     connect(m_addConsoleButton, &QPushButton::clicked, this, &AccountsPage::addConsoleAccount);
+    connect(m_signInButton, &QPushButton::clicked, this, &AccountsPage::signIn);
+    connect(m_editAccountButton, &QPushButton::clicked, this, &AccountsPage::editAccount);
+    connect(m_testConnectionButton, &QPushButton::clicked, this, &AccountsPage::testConnection);
     connect(m_removeButton, &QPushButton::clicked, this, &AccountsPage::removeAccount);
+    connect(m_accountsTable, &QTableView::doubleClicked, this, &AccountsPage::editAccount);
     connect(
         m_accountsTable->selectionModel(), &QItemSelectionModel::selectionChanged, this, &AccountsPage::updateButtons);
     connect(m_model, &QAbstractItemModel::modelReset, this, &AccountsPage::updateButtons);
@@ -151,9 +188,11 @@ void AccountsPage::apply(Snapshot s)
 {
     m_loading = false;
     if (!s.error.isEmpty()) {
-        showMessage(tr("Cannot read the accounts: %1").arg(s.error));
+        showMessage(tr("Cannot read the accounts: %1").arg(s.error), true);
     } else {
-        showMessage(QString());
+        if (m_messageIsLoadError) {
+            showMessage(QString());
+        }
         // The running relay knows better than the last saved state (cooldowns that just started or ended).
         if (m_context.service) {
             QHash<QString, QString> live;
@@ -177,14 +216,24 @@ void AccountsPage::apply(Snapshot s)
 void AccountsPage::updateButtons()
 {
     const bool ready = m_context.store != nullptr;
+    const bool selected = ready && m_accountsTable->selectionModel()->hasSelection();
     m_addConsoleButton->setEnabled(ready);
-    m_removeButton->setEnabled(ready && m_accountsTable->selectionModel()->hasSelection());
+    m_signInButton->setEnabled(ready);
+    m_editAccountButton->setEnabled(selected);
+    m_testConnectionButton->setEnabled(selected && !m_testing);
+    m_removeButton->setEnabled(selected);
 }
 
-void AccountsPage::showMessage(const QString &text)
+void AccountsPage::showMessage(const QString &text, bool loadError)
 {
+    m_messageIsLoadError = loadError && !text.isEmpty();
     m_message->setText(text);
     m_message->setVisible(!text.isEmpty());
+}
+
+std::shared_ptr<const secrets::Sealer> AccountsPage::sealer() const
+{
+    return m_context.service ? m_context.service->sealer() : nullptr;
 }
 
 bool AccountsPage::confirm(const QString &question)
@@ -197,31 +246,155 @@ void AccountsPage::addConsoleAccount()
     if (!m_context.store) {
         return;
     }
-    auto *dialog = new AddConsoleAccountDialog(m_context.service ? m_context.service->sealer() : nullptr, this);
+    auto *dialog = new AddConsoleAccountDialog(sealer(), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &AddConsoleAccountDialog::submitted, this, [this, dialog](const store::AccountRecord &r) {
-        insertAccount(dialog, r);
+        saveAccount(
+            dialog, r, false, [dialog](const QString &text) { dialog->showError(tr("Not added: %1").arg(text)); });
     });
     dialog->open();
 }
 
-void AccountsPage::insertAccount(AddConsoleAccountDialog *dialog, const store::AccountRecord &record)
+ClaudeSignInWizard *AccountsPage::createSignInWizard(std::shared_ptr<const secrets::Sealer> sealer,
+                                                     const oauth::ClaudeOAuthEndpoints &endpoints)
 {
-    QPointer<AddConsoleAccountDialog> guard(dialog);
-    m_context.store->run<Result<void>>(
+    return new ClaudeSignInWizard(std::move(sealer), endpoints, this);
+}
+
+void AccountsPage::signIn()
+{
+    if (!m_context.store) {
+        return;
+    }
+    ClaudeSignInWizard *wizard = createSignInWizard(sealer(), m_claudeEndpoints);
+    wizard->setAttribute(Qt::WA_DeleteOnClose);
+    connect(wizard, &ClaudeSignInWizard::submitted, this, [this, wizard](const store::AccountRecord &r) {
+        saveAccount(
+            wizard,
+            r,
+            false,
+            [wizard](const QString &text) {
+                wizard->showError(tr("Signed in, but the account was not saved: %1").arg(text));
+            },
+            tr("Claude subscription “%1” added. It is personal: only keys created as the owner's keys use it until "
+               "you share it.")
+                .arg(r.name));
+    });
+    wizard->open();
+}
+
+bool AccountsPage::withSelectedRecord(std::function<void(Result<store::AccountRecord>)> use)
+{
+    const QModelIndexList rows = m_accountsTable->selectionModel()->selectedRows();
+    const AccountRow *row = rows.isEmpty() ? nullptr : m_model->rowAt(rows.first().row());
+    if (!row || !m_context.store) {
+        return false;
+    }
+    m_context.store->run<Result<store::AccountRecord>>(
         this,
-        [record](store::Database *db) -> Result<void> {
+        [id = row->id](store::Database *db) -> Result<store::AccountRecord> {
             if (!db) {
                 return fail(ErrorCode::StoreFailure, u"the store cannot be opened"_s);
             }
-            return db->insertAccount(record);
+            auto accounts = db->listAccounts();
+            if (!accounts) {
+                return tl::unexpected(accounts.error());
+            }
+            for (const store::AccountRecord &a : std::as_const(*accounts)) {
+                if (a.id == id) {
+                    return a;
+                }
+            }
+            return fail(ErrorCode::NotFound, u"the account was removed meanwhile"_s);
         },
-        [this, guard](Result<void> ok) {
+        [this, use = std::move(use)](Result<store::AccountRecord> record) {
+            if (!record) {
+                showMessage(tr("Cannot read the account: %1").arg(record.error().detail));
+                reload();
+            }
+            use(std::move(record));
+        });
+    return true;
+}
+
+void AccountsPage::editAccount()
+{
+    withSelectedRecord([this](Result<store::AccountRecord> read) {
+        if (!read) {
+            return;
+        }
+        const store::AccountRecord &record = *read;
+        if (record.type != QLatin1String(providers::kClaudeConsoleType)
+            && record.type != QLatin1String(providers::kClaudeOAuthType)) {
+            showMessage(tr("Accounts of type “%1” cannot be edited here yet.").arg(record.type));
+            return;
+        }
+        auto *dialog = new AddConsoleAccountDialog(sealer(), this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->editAccount(record);
+        connect(dialog, &AddConsoleAccountDialog::submitted, this, [this, dialog](const store::AccountRecord &r) {
+            saveAccount(
+                dialog, r, true, [dialog](const QString &text) { dialog->showError(tr("Not saved: %1").arg(text)); });
+        });
+        dialog->open();
+    });
+}
+
+void AccountsPage::testConnection()
+{
+    if (m_testing) {
+        return;
+    }
+    const bool started = withSelectedRecord([this](Result<store::AccountRecord> record) {
+        if (!record) {
+            m_testing = false;
+            updateButtons();
+            return;
+        }
+        facade::testConnection(*record, sealer(), this, [this, name = record->name](Result<QString> result) {
+            m_testing = false;
+            updateButtons();
+            showMessage(result ? tr("“%1”: %2").arg(name, *result)
+                               : tr("“%1”: connection test failed: %2").arg(name, result.error().detail));
+        });
+    });
+    if (started) {
+        m_testing = true;
+        updateButtons();
+        showMessage(tr("Testing the connection…"));
+    }
+}
+
+void AccountsPage::saveAccount(QDialog *dialog,
+                               const store::AccountRecord &record,
+                               bool update,
+                               std::function<void(const QString &)> showError,
+                               const QString &savedMessage)
+{
+    QPointer<QDialog> guard(dialog);
+    m_context.store->run<Result<void>>(
+        this,
+        [record, update](store::Database *db) -> Result<void> {
+            if (!db) {
+                return fail(ErrorCode::StoreFailure, u"the store cannot be opened"_s);
+            }
+            if (!update) {
+                return db->insertAccount(record);
+            }
+            if (auto fresh = resealedOverRefreshedTokens(*db, record); !fresh) {
+                return fresh;
+            }
+            return db->updateAccount(record);
+        },
+        [this, guard, showError = std::move(showError), savedMessage](Result<void> ok) {
+            if (ok && !savedMessage.isEmpty()) {
+                showMessage(savedMessage);
+            }
             if (guard) {
                 if (ok) {
                     guard->accept();
                 } else {
-                    guard->showError(tr("Not added: %1").arg(ok.error().detail));
+                    showError(ok.error().detail);
                 }
             }
             reload();

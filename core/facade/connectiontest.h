@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "core/store/records.h"
+#include "core/util/result.h"
+
+#include <QString>
+
+#include <functional>
+#include <memory>
+
+class QObject;
+
+namespace rd::secrets {
+class Sealer;
+}
+
+namespace rd::facade {
+
+inline constexpr int kConnectionTestTimeoutMs = 15000;
+
+// "Test connection" for a Claude account (Console key or subscription): GET {baseUrl}/v1/models with the account's
+// credentials (x-api-key for sk-ant- keys, else Bearer; subscriptions: Bearer + anthropic-beta oauth-2025-04-20),
+// through its proxy (with the sealed proxy password) and its extra CA, giving up after 15 s. Control plane only
+// (one QNetworkAccessManager per call). Call it on context's thread; done runs once, later, from that thread's event
+// loop ("OK: N models", or an error naming the HTTP status and the upstream's message, never a credential) — unless
+// context is deleted first, which abandons the call without a report.
+void testConnection(const store::AccountRecord &account,
+                    const std::shared_ptr<const secrets::Sealer> &sealer,
+                    QObject *context,
+                    std::function<void(Result<QString>)> done);
+
+} // namespace rd::facade
