@@ -244,11 +244,12 @@ private:
                 return;
             }
         }
-        if (delivered && m_sink) {
-            m_sink->upstreamBatchEnd();
-        }
         if (m_messageComplete) {
+            // The sink finishes before anything is flushed: a client that holds the whole body (Content-Length) may
+            // send its next request at once, and the relay's books (limits, slots) must be done by then.
             complete();
+        } else if (delivered && m_sink) {
+            m_sink->upstreamBatchEnd();
         }
     }
 

@@ -45,7 +45,7 @@ public:
     virtual void upstreamHeaders(int status, HeaderList &&headers, qint64 contentLength) = 0; // -1 = unknown length
     virtual void upstreamBody(QByteArrayView data) = 0;
     virtual void upstreamBatchEnd() = 0; // a read batch was delivered: a good moment to flush to the client
-    virtual void upstreamFinished() = 0;
+    virtual void upstreamFinished() = 0; // the whole answer arrived; no upstreamBatchEnd() for its last batch
     virtual void upstreamFailed(const Error &error) = 0; // UpstreamConnect / UpstreamTimeout / UpstreamProtocol
 };
 

@@ -72,7 +72,7 @@ struct Run
     rd::test::ProcessResult process;
     QHash<QString, QJsonObject> checks; // by "check"
     bool succeeded() const { return process.finished && process.exitCode == 0; }
-    QByteArray log() const { return process.out + process.err; }
+    QByteArray log() const { return process.err + process.out; } // the reason first: QVERIFY2 cuts long text
 };
 
 bool isMessagesCall(const rd::test::RecordedRequest &r)
