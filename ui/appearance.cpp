@@ -2,7 +2,10 @@
 #include "ui/appearance.h"
 
 #include <QApplication>
+#include <QChart>
+#include <QChartView>
 #include <QColor>
+#include <QEvent>
 #include <QFile>
 #include <QStyle>
 #include <QStyleFactory>
@@ -168,6 +171,38 @@ bool installTranslator(QApplication &app, const QString &language)
     }
     QApplication::installTranslator(translator);
     return true;
+}
+
+namespace {
+class ChartPaletteFollower : public QObject
+{
+public:
+    using QObject::QObject;
+    static void apply(QChartView *view)
+    {
+        const bool dark = view->palette().color(QPalette::Window).lightness() < 128;
+        const QChart::ChartTheme theme = dark ? QChart::ChartThemeDark : QChart::ChartThemeLight;
+        if (view->chart() && view->chart()->theme() != theme) {
+            view->chart()->setTheme(theme);
+            view->chart()->setBackgroundRoundness(0);
+        }
+    }
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        if (event->type() == QEvent::PaletteChange) {
+            apply(static_cast<QChartView *>(watched));
+        }
+        return false;
+    }
+};
+} // namespace
+
+void followPalette(QChartView *view)
+{
+    view->installEventFilter(new ChartPaletteFollower(view));
+    ChartPaletteFollower::apply(view);
 }
 
 } // namespace rd::ui

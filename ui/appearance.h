@@ -7,6 +7,7 @@
 #include <QStringList>
 
 class QApplication;
+class QChartView;
 
 namespace rd::ui {
 
@@ -15,6 +16,8 @@ namespace rd::ui {
 // following the system means keeping the platform's palette); "light" and "dark" use Fusion with a complete palette.
 void applyTheme(const QString &theme);
 QPalette themePalette(bool dark); // every role in every group, for "light" and "dark"
+// Keeps a chart's colours with the application's palette: a dark chart theme on a dark palette, a light one otherwise.
+void followPalette(QChartView *view);
 
 // "en" or "zh_CN": the first of the user's UI languages RelayDesk has a translation for (English otherwise).
 QString systemLanguage(const QStringList &uiLanguages = QLocale::system().uiLanguages());

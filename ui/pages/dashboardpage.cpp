@@ -6,6 +6,7 @@
 #include "core/policy/limitcalendar.h"
 #include "core/relay/relayservice.h"
 #include "core/usage/livewindow.h"
+#include "ui/appearance.h"
 
 #include <QChart>
 #include <QChartView>
@@ -208,6 +209,7 @@ DashboardPage::makeChart(const QString &objectName, const QString &title, const 
     c.view->setObjectName(objectName);
     c.view->setRenderHint(QPainter::Antialiasing);
     c.view->setMinimumSize(260, 180);
+    followPalette(c.view);
     c.view->setFocusPolicy(Qt::NoFocus);
     c.view->setAccessibleName(title);
     return c;
@@ -377,7 +379,9 @@ void DashboardPage::showAccounts(const QList<relay::AccountLive> &accounts)
             }
         }
         m_accountLoad->item(row, 0)->setData(Qt::UserRole, a.id);
-        m_accountLoad->item(row, 1)->setForeground(a.usable ? palette().text() : QBrush(Qt::darkRed));
+        // The palette's own text colour (so a theme change applies), red when the account cannot serve.
+        m_accountLoad->item(row, 1)->setData(Qt::ForegroundRole,
+                                             a.usable ? QVariant() : QVariant(QBrush(QColor(0xd0, 0x3c, 0x3c))));
     }
 }
 

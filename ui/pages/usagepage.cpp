@@ -5,6 +5,7 @@
 #include "core/policy/keylimiter.h"
 #include "core/policy/limitcalendar.h"
 #include "core/relay/relayservice.h"
+#include "ui/appearance.h"
 
 #include <QBarCategoryAxis>
 #include <QBarSet>
@@ -367,6 +368,7 @@ void UsagePage::buildChart()
     chart->addAxis(m_yAxis, Qt::AlignLeft);
     m_usageChart = new QChartView(chart, this);
     m_usageChart->setObjectName(u"usageChart"_s);
+    followPalette(m_usageChart);
     m_usageChart->setAccessibleName(tr("Usage chart"));
     m_usageChart->setRenderHint(QPainter::Antialiasing);
     m_usageChart->setMinimumSize(320, 200);
