@@ -7,6 +7,7 @@
 #include <QColor>
 #include <QEvent>
 #include <QFile>
+#include <QLibraryInfo>
 #include <QStyle>
 #include <QStyleFactory>
 #include <QTranslator>
@@ -156,12 +157,23 @@ bool installTranslator(QApplication &app, const QString &language)
 {
     const QString lang = language.isEmpty() ? systemLanguage() : language;
     const auto name = u"relaydeskTranslator"_s;
-    if (auto *old = app.findChild<QTranslator *>(name, Qt::FindDirectChildrenOnly)) {
-        QApplication::removeTranslator(old);
-        delete old;
+    const auto qtName = u"qtbaseTranslator"_s;
+    for (const QString &n : {name, qtName}) {
+        if (auto *old = app.findChild<QTranslator *>(n, Qt::FindDirectChildrenOnly)) {
+            QApplication::removeTranslator(old);
+            delete old;
+        }
     }
     if (lang == u"en"_s) {
         return true;
+    }
+    // Qt's own texts (OK, Cancel, the file dialog) from the system's Qt translations, when installed.
+    auto *qtTranslator = new QTranslator(&app);
+    qtTranslator->setObjectName(qtName);
+    if (qtTranslator->load(u"qtbase_%1"_s.arg(lang), QLibraryInfo::path(QLibraryInfo::TranslationsPath))) {
+        QApplication::installTranslator(qtTranslator);
+    } else {
+        delete qtTranslator;
     }
     auto *translator = new QTranslator(&app);
     translator->setObjectName(name);

@@ -60,35 +60,40 @@ private slots:
         if (!outDir.isEmpty()) {
             QVERIFY(QDir().mkpath(outDir));
         }
-        rd::ui::MainWindow window;
-        window.resize(1180, 760);
-        window.attach(relay.service(), u"~/.local/share/RelayDesk"_s, QString());
-        window.show();
-        auto *sidebar = window.findChild<QListWidget *>(u"sidebar"_s);
-        QVERIFY(sidebar && sidebar->count() >= 6);
-        for (const QString &theme : {u"light"_s, u"dark"_s}) {
-            rd::ui::applyTheme(theme);
-            for (int i = 0; i < sidebar->count(); ++i) {
-                const QString page = sidebar->item(i)->data(Qt::UserRole).toString();
-                window.showPage(page);
-                // Let the page load its data (store answers, charts) before it is drawn.
-                QTest::qWait(400);
-                const QImage image = window.grab().toImage();
-                QVERIFY2(!image.isNull() && image.width() >= 880, qPrintable(page));
-                // Not a blank canvas: more than a handful of colours.
-                QSet<QRgb> colours;
-                for (int y = 0; y < image.height(); y += 7) {
-                    for (int x = 0; x < image.width(); x += 7) {
-                        colours.insert(image.pixel(x, y));
+        for (const QString &language : {u"en"_s, u"zh_CN"_s}) {
+            QVERIFY(rd::ui::installTranslator(*qApp, language));
+            rd::ui::MainWindow window; // after the translator: its texts are set at construction
+            window.resize(1180, 760);
+            window.attach(relay.service(), u"~/.local/share/RelayDesk"_s, QString());
+            window.show();
+            auto *sidebar = window.findChild<QListWidget *>(u"sidebar"_s);
+            QVERIFY(sidebar && sidebar->count() >= 6);
+            for (const QString &theme : {u"light"_s, u"dark"_s}) {
+                rd::ui::applyTheme(theme);
+                for (int i = 0; i < sidebar->count(); ++i) {
+                    const QString page = sidebar->item(i)->data(Qt::UserRole).toString();
+                    window.showPage(page);
+                    // Let the page load its data (store answers, charts) before it is drawn.
+                    QTest::qWait(400);
+                    const QImage image = window.grab().toImage();
+                    QVERIFY2(!image.isNull() && image.width() >= 880, qPrintable(page));
+                    // Not a blank canvas: more than a handful of colours.
+                    QSet<QRgb> colours;
+                    for (int y = 0; y < image.height(); y += 7) {
+                        for (int x = 0; x < image.width(); x += 7) {
+                            colours.insert(image.pixel(x, y));
+                        }
                     }
-                }
-                QVERIFY2(colours.size() > 8, qPrintable(page));
-                if (!outDir.isEmpty()) {
-                    const QString name = page.chopped(4); // "dashboardPage" → "dashboard"
-                    QVERIFY(image.save(u"%1/%2-%3.png"_s.arg(outDir, name, theme)));
+                    QVERIFY2(colours.size() > 8, qPrintable(page));
+                    if (!outDir.isEmpty()) {
+                        const QString name = page.chopped(4); // "dashboardPage" → "dashboard"
+                        const QString suffix = language == u"en"_s ? QString() : u"-"_s + language;
+                        QVERIFY(image.save(u"%1/%2-%3%4.png"_s.arg(outDir, name, theme, suffix)));
+                    }
                 }
             }
         }
+        QVERIFY(rd::ui::installTranslator(*qApp, u"en"_s));
         rd::ui::applyTheme(u"system"_s);
     }
 };
