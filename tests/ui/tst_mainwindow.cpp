@@ -4,7 +4,9 @@
 #include "ui/mainwindow/mainwindow.h"
 
 #include <QApplication>
+#include <QFile>
 #include <QLabel>
+#include <QListWidget>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -33,6 +35,20 @@ private slots:
         relay.addKey(u"three"_s);
         QVERIFY(relay.waitForRevision());
         QTRY_VERIFY(counts->text().startsWith(u"3 keys"_s));
+    }
+
+    void everyPageHasAnSvgIconInTheSidebar()
+    {
+        rd::ui::MainWindow window;
+        auto *sidebar = window.findChild<QListWidget *>(u"sidebar"_s);
+        QVERIFY(sidebar);
+        QCOMPARE(sidebar->count(), 6);
+        for (int i = 0; i < sidebar->count(); ++i) {
+            const QString page = sidebar->item(i)->data(Qt::UserRole).toString();
+            QVERIFY2(QFile::exists(u":/icons/pages/%1.svg"_s.arg(page.chopped(4))), qPrintable(page));
+            QVERIFY2(!sidebar->item(i)->icon().pixmap(20, 20).isNull(), qPrintable(page)); // the SVG plugin renders it
+        }
+        QVERIFY(!window.windowIcon().pixmap(32, 32).isNull());
     }
 
     void warnsLoudlyWhenTheDataKeyIsNotInTheKeychain()

@@ -24,6 +24,7 @@ MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
 {
     setWindowTitle(tr("RelayDesk"));
+    setWindowIcon(QIcon(QStringLiteral(":/icons/relaydesk.svg")));
     setMinimumSize(880, 560);
     auto *central = new QWidget(this);
     auto *layout = new QVBoxLayout(central);
@@ -54,6 +55,8 @@ MainWindow::MainWindow(QWidget *parent)
     m_sidebar = new QListWidget(central);
     m_sidebar->setObjectName(QStringLiteral("sidebar"));
     m_sidebar->setFixedWidth(170);
+    m_sidebar->setIconSize(QSize(20, 20));
+    m_sidebar->setSpacing(2);
     m_pages = new QStackedWidget(central);
     m_pages->setObjectName(QStringLiteral("pages"));
     body->addWidget(m_sidebar);
@@ -94,7 +97,9 @@ void MainWindow::addPage(Page *page)
 {
     m_pageList.append(page);
     m_pages->addWidget(page);
-    auto *item = new QListWidgetItem(page->title(), m_sidebar);
+    // resources/icons/pages/<page>.svg, e.g. "keysPage" → keys.svg
+    const QString icon = QStringLiteral(":/icons/pages/%1.svg").arg(page->objectName().chopped(4));
+    auto *item = new QListWidgetItem(QIcon(icon), page->title(), m_sidebar);
     item->setData(Qt::UserRole, page->objectName());
 }
 
