@@ -12,6 +12,8 @@
 #include <QStyleFactory>
 #include <QTranslator>
 
+#include <cmath>
+
 using namespace Qt::StringLiterals;
 
 namespace rd::ui {
@@ -210,6 +212,20 @@ protected:
     }
 };
 } // namespace
+
+double niceAxisMax(double value)
+{
+    if (!(value > 0)) {
+        return 1;
+    }
+    const double magnitude = std::pow(10.0, std::floor(std::log10(value)));
+    for (const double step : {1.0, 2.0, 5.0, 10.0}) {
+        if (value <= step * magnitude * (1 + 1e-9)) {
+            return step * magnitude;
+        }
+    }
+    return 10 * magnitude;
+}
 
 void followPalette(QChartView *view)
 {

@@ -18,6 +18,8 @@ void applyTheme(const QString &theme);
 QPalette themePalette(bool dark); // every role in every group, for "light" and "dark"
 // Keeps a chart's colours with the application's palette: a dark chart theme on a dark palette, a light one otherwise.
 void followPalette(QChartView *view);
+// The smallest 1, 2 or 5 × 10^n at or above value (1 for nothing), so a chart's Y axis ends on a round number.
+double niceAxisMax(double value);
 
 // "en" or "zh_CN": the first of the user's UI languages RelayDesk has a translation for (English otherwise).
 QString systemLanguage(const QStringList &uiLanguages = QLocale::system().uiLanguages());

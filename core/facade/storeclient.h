@@ -25,7 +25,7 @@ public:
 
     // Runs work(db) on the store thread (db is nullptr when the store cannot be opened), then done(result) on
     // context's thread — unless context is gone by then.
-    template<typename T>
+    template <typename T>
     void run(QObject *context, std::function<T(store::Database *)> work, std::function<void(T)> done)
     {
         QPointer<QObject> guard(context);
@@ -43,6 +43,21 @@ public:
                 },
                 Qt::QueuedConnection);
         });
+    }
+    // The same for work that needs the store: when it cannot be opened, done() gets a StoreFailure instead.
+    template <typename T>
+    void
+    runOnStore(QObject *context, std::function<Result<T>(store::Database &)> work, std::function<void(Result<T>)> done)
+    {
+        run<Result<T>>(
+            context,
+            [work = std::move(work)](store::Database *db) -> Result<T> {
+                if (!db) {
+                    return fail(ErrorCode::StoreFailure, QStringLiteral("the store cannot be opened"));
+                }
+                return work(*db);
+            },
+            std::move(done));
     }
     // The same without an answer (fire and forget; failures are logged).
     void post(std::function<void(store::Database *)> work);

@@ -290,13 +290,10 @@ bool AccountsPage::withSelectedRecord(std::function<void(Result<store::AccountRe
     if (!row || !m_context.store) {
         return false;
     }
-    m_context.store->run<Result<store::AccountRecord>>(
+    m_context.store->runOnStore<store::AccountRecord>(
         this,
-        [id = row->id](store::Database *db) -> Result<store::AccountRecord> {
-            if (!db) {
-                return fail(ErrorCode::StoreFailure, u"the store cannot be opened"_s);
-            }
-            auto accounts = db->listAccounts();
+        [id = row->id](store::Database &db) -> Result<store::AccountRecord> {
+            auto accounts = db.listAccounts();
             if (!accounts) {
                 return tl::unexpected(accounts.error());
             }
@@ -372,19 +369,16 @@ void AccountsPage::saveAccount(QDialog *dialog,
                                const QString &savedMessage)
 {
     QPointer<QDialog> guard(dialog);
-    m_context.store->run<Result<void>>(
+    m_context.store->runOnStore<void>(
         this,
-        [record, update](store::Database *db) -> Result<void> {
-            if (!db) {
-                return fail(ErrorCode::StoreFailure, u"the store cannot be opened"_s);
-            }
+        [record, update](store::Database &db) -> Result<void> {
             if (!update) {
-                return db->insertAccount(record);
+                return db.insertAccount(record);
             }
-            if (auto fresh = resealedOverRefreshedTokens(*db, record); !fresh) {
+            if (auto fresh = resealedOverRefreshedTokens(db, record); !fresh) {
                 return fresh;
             }
-            return db->updateAccount(record);
+            return db.updateAccount(record);
         },
         [this, guard, showError = std::move(showError), savedMessage](Result<void> ok) {
             if (ok && !savedMessage.isEmpty()) {
@@ -412,14 +406,9 @@ void AccountsPage::removeAccount()
                      .arg(row->name))) {
         return;
     }
-    m_context.store->run<Result<void>>(
+    m_context.store->runOnStore<void>(
         this,
-        [id = row->id](store::Database *db) -> Result<void> {
-            if (!db) {
-                return fail(ErrorCode::StoreFailure, u"the store cannot be opened"_s);
-            }
-            return db->deleteAccount(id);
-        },
+        [id = row->id](store::Database &db) -> Result<void> { return db.deleteAccount(id); },
         [this](Result<void> ok) {
             showMessage(ok ? QString() : tr("Not removed: %1").arg(ok.error().detail));
             reload();
@@ -431,19 +420,16 @@ void AccountsPage::setAccountEnabled(const QString &id, bool enabled)
     if (!m_context.store) {
         return;
     }
-    m_context.store->run<Result<void>>(
+    m_context.store->runOnStore<void>(
         this,
-        [id, enabled](store::Database *db) -> Result<void> {
-            if (!db) {
-                return fail(ErrorCode::StoreFailure, u"the store cannot be opened"_s);
-            }
+        [id, enabled](store::Database &db) -> Result<void> {
             if (enabled) {
                 // Enabling is the user's "try it again": cooldowns and blocks are forgotten too (as in the CLI).
-                if (auto reset = db->resetAccountState(id); !reset) {
+                if (auto reset = db.resetAccountState(id); !reset) {
                     return reset;
                 }
             }
-            return db->setAccountEnabled(id, enabled);
+            return db.setAccountEnabled(id, enabled);
         },
         [this](Result<void> ok) {
             showMessage(ok ? QString() : tr("Not changed: %1").arg(ok.error().detail));

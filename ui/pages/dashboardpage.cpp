@@ -42,21 +42,6 @@ constexpr int kLiveIntervalMs = 2000;    // charts, accounts, relay state: a bou
 constexpr int kTotalsIntervalMs = 10000; // today's totals come from the store
 constexpr int kBarScale = 1000;          // subscription bars in tenths of a percent
 
-// The smallest 1, 2 or 5 × 10^n at or above value, so the Y axis ends on a round number.
-double niceMax(double value)
-{
-    if (!(value > 0)) {
-        return 1;
-    }
-    const double magnitude = std::pow(10.0, std::floor(std::log10(value)));
-    for (const double step : {1.0, 2.0, 5.0, 10.0}) {
-        if (value <= step * magnitude * (1 + 1e-9)) {
-            return step * magnitude;
-        }
-    }
-    return 10 * magnitude;
-}
-
 // Subscription windows as stored by Exchange::recordSubscriptionFacts and TokenRefresher (utilisation a fraction of
 // 1, reset in epoch seconds, status only from the response headers).
 struct WindowName
@@ -350,7 +335,7 @@ void DashboardPage::showCharts(const QList<usage::LivePoint> &points)
             chart.series.at(i)->replace(values.at(i));
         }
         chart.x->setRange(from, to);
-        chart.y->setRange(0, niceMax(max));
+        chart.y->setRange(0, niceAxisMax(max));
     };
     apply(m_requests, {requests}, maxRequests);
     apply(m_tokens, {tokens}, maxTokens);
@@ -431,14 +416,9 @@ void DashboardPage::refreshTotals()
     const policy::LimitCalendar calendar = limiter ? limiter->calendar() : policy::LimitCalendar();
     const qint64 since = calendar.dayStart(QDateTime::currentMSecsSinceEpoch());
     m_totalsInFlight = true;
-    m_context.store->run<Result<store::UsageTotals>>(
+    m_context.store->runOnStore<store::UsageTotals>(
         this,
-        [since](store::Database *db) -> Result<store::UsageTotals> {
-            if (!db) {
-                return fail(ErrorCode::StoreFailure, u"the store cannot be opened"_s);
-            }
-            return db->usageTotals(QString(), since);
-        },
+        [since](store::Database &db) -> Result<store::UsageTotals> { return db.usageTotals(QString(), since); },
         [this](const Result<store::UsageTotals> &totals) {
             m_totalsInFlight = false;
             if (!totals) {

@@ -230,14 +230,9 @@ void KeysPage::submit(KeyDialog *dialog, const store::ApiKeyRecord &record, bool
         return;
     }
     QPointer<KeyDialog> guard(dialog);
-    m_context.store->run<Result<void>>(
+    m_context.store->runOnStore<void>(
         this,
-        [record](store::Database *db) -> Result<void> {
-            if (!db) {
-                return fail(ErrorCode::StoreFailure, u"the store cannot be opened"_s);
-            }
-            return db->updateKey(record);
-        },
+        [record](store::Database &db) -> Result<void> { return db.updateKey(record); },
         [this, guard](Result<void> ok) {
             if (guard) {
                 if (ok) {
@@ -259,14 +254,9 @@ void KeysPage::submitNew(KeyDialog *dialog, store::ApiKeyRecord record)
     record.enabled = true;
     record.createdAt = QDateTime::currentDateTimeUtc();
     QPointer<KeyDialog> guard(dialog);
-    m_context.store->run<Result<void>>(
+    m_context.store->runOnStore<void>(
         this,
-        [record](store::Database *db) -> Result<void> {
-            if (!db) {
-                return fail(ErrorCode::StoreFailure, u"the store cannot be opened"_s);
-            }
-            return db->insertKey(record);
-        },
+        [record](store::Database &db) -> Result<void> { return db.insertKey(record); },
         [this, guard, key, name = record.name](Result<void> ok) {
             if (!ok) {
                 if (guard) {
@@ -299,14 +289,9 @@ void KeysPage::deleteKey()
     if (!confirm(tr("Delete the key “%1”? Clients using it stop working at once.").arg(key->name))) {
         return;
     }
-    m_context.store->run<Result<void>>(
+    m_context.store->runOnStore<void>(
         this,
-        [id = key->id](store::Database *db) -> Result<void> {
-            if (!db) {
-                return fail(ErrorCode::StoreFailure, u"the store cannot be opened"_s);
-            }
-            return db->deleteKey(id);
-        },
+        [id = key->id](store::Database &db) -> Result<void> { return db.deleteKey(id); },
         [this](Result<void> ok) {
             showMessage(ok ? QString() : tr("Not deleted: %1").arg(ok.error().detail));
             reload();
@@ -318,14 +303,9 @@ void KeysPage::setKeyEnabled(const QString &id, bool enabled)
     if (!m_context.store) {
         return;
     }
-    m_context.store->run<Result<void>>(
+    m_context.store->runOnStore<void>(
         this,
-        [id, enabled](store::Database *db) -> Result<void> {
-            if (!db) {
-                return fail(ErrorCode::StoreFailure, u"the store cannot be opened"_s);
-            }
-            return db->setKeyEnabled(id, enabled);
-        },
+        [id, enabled](store::Database &db) -> Result<void> { return db.setKeyEnabled(id, enabled); },
         [this](Result<void> ok) {
             showMessage(ok ? QString() : tr("Not changed: %1").arg(ok.error().detail));
             reload();

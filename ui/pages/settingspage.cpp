@@ -313,14 +313,9 @@ void SettingsPage::load()
     if (!m_context.store) {
         return;
     }
-    m_context.store->run<Result<QHash<QString, QString>>>(
+    m_context.store->runOnStore<QHash<QString, QString>>(
         this,
-        [](store::Database *db) -> Result<QHash<QString, QString>> {
-            if (!db) {
-                return fail(ErrorCode::StoreFailure, u"the store cannot be opened"_s);
-            }
-            return db->settings();
-        },
+        [](store::Database &db) -> Result<QHash<QString, QString>> { return db.settings(); },
         [this](Result<QHash<QString, QString>> stored) {
             if (!stored) {
                 showError(tr("The settings could not be read: %1").arg(stored.error().detail));
@@ -465,20 +460,17 @@ void SettingsPage::save()
     m_busy = true;
     m_saveButton->setEnabled(false);
     showStatus(tr("Saving…"));
-    m_context.store->run<Result<QHash<QString, QString>>>(
+    m_context.store->runOnStore<QHash<QString, QString>>(
         this,
-        [changes](store::Database *db) -> Result<QHash<QString, QString>> {
-            if (!db) {
-                return fail(ErrorCode::StoreFailure, u"the store cannot be opened"_s);
-            }
+        [changes](store::Database &db) -> Result<QHash<QString, QString>> {
             for (const Change &change : changes) {
                 const Result<void> ok =
-                    change.reset ? db->unsetSetting(change.key) : db->setSetting(change.key, change.value);
+                    change.reset ? db.unsetSetting(change.key) : db.setSetting(change.key, change.value);
                 if (!ok) {
                     return tl::unexpected(ok.error());
                 }
             }
-            return db->settings();
+            return db.settings();
         },
         [this, listenChanged](Result<QHash<QString, QString>> stored) {
             m_busy = false;

@@ -79,21 +79,6 @@ double metricValue(Metric metric, const store::UsageTotals &t)
     return 0;
 }
 
-// The smallest 1, 2 or 5 × 10^n at or above value, so the Y axis ends on a round number.
-double niceMax(double value)
-{
-    if (!(value > 0)) {
-        return 1;
-    }
-    const double magnitude = std::pow(10.0, std::floor(std::log10(value)));
-    for (const double step : {1.0, 2.0, 5.0, 10.0}) {
-        if (value <= step * magnitude * (1 + 1e-9)) {
-            return step * magnitude;
-        }
-    }
-    return 10 * magnitude;
-}
-
 QString csvField(const QString &text)
 {
     if (!text.contains(u',') && !text.contains(u'"') && !text.contains(u'\n') && !text.contains(u'\r')) {
@@ -463,25 +448,22 @@ void UsagePage::reload()
     report.zone = calendar.zone();
     const quint64 generation = ++m_generation;
     m_status->setText(tr("Loading…"));
-    m_context.store->run<Result<Loaded>>(
+    m_context.store->runOnStore<Loaded>(
         this,
-        [range = report.range, by = report.by](store::Database *db) -> Result<Loaded> {
-            if (!db) {
-                return fail(ErrorCode::StoreFailure, u"the store cannot be opened"_s);
-            }
-            auto points = db->rollupSeries(range.granularity, by, range.fromMs, range.toMs, QString());
+        [range = report.range, by = report.by](store::Database &db) -> Result<Loaded> {
+            auto points = db.rollupSeries(range.granularity, by, range.fromMs, range.toMs, QString());
             if (!points) {
                 return tl::unexpected(points.error());
             }
             Loaded loaded{std::move(*points), {}};
             if (by == u"key"_s) {
-                if (auto keys = db->listKeys()) { // a failure leaves ids where names would be
+                if (auto keys = db.listKeys()) { // a failure leaves ids where names would be
                     for (const store::ApiKeyRecord &k : std::as_const(*keys)) {
                         loaded.names.insert(k.id, k.name);
                     }
                 }
             } else if (by == u"account"_s) {
-                if (auto accounts = db->listAccounts()) {
+                if (auto accounts = db.listAccounts()) {
                     for (const store::AccountRecord &a : std::as_const(*accounts)) {
                         loaded.names.insert(a.id, a.name);
                     }
@@ -545,7 +527,7 @@ void UsagePage::renderChart()
     series->attachAxis(m_yAxis);
     m_xAxis->clear();
     m_xAxis->append(bucketLabels(m_report.range, m_report.zone));
-    m_yAxis->setRange(0, niceMax(bars.maxStacked));
+    m_yAxis->setRange(0, niceAxisMax(bars.maxStacked));
     chart->legend()->setVisible(bars.names.size() > 1);
     const QString what = metric == Metric::Cost || metric == Metric::RatedCost
                              ? tr("%1 (USD)").arg(m_metric->currentText())

@@ -323,14 +323,9 @@ void TrayIcon::accountToggled(const QString &id, bool enabled)
         return;
     }
     m_pending.insert(id, Pending{enabled, m_clock.elapsed()});
-    m_context.store->run<Result<void>>(
+    m_context.store->runOnStore<void>(
         this,
-        [id, enabled](store::Database *db) -> Result<void> {
-            if (!db) {
-                return fail(ErrorCode::StoreFailure, u"the store cannot be opened"_s);
-            }
-            return db->setAccountEnabled(id, enabled);
-        },
+        [id, enabled](store::Database &db) -> Result<void> { return db.setAccountEnabled(id, enabled); },
         [this, id](Result<void> result) {
             if (!result) {
                 m_pending.remove(id);
@@ -367,14 +362,9 @@ void TrayIcon::refreshToday(bool force)
     m_todayBusy = true;
     m_todayAtMs = now;
     const qint64 since = localMidnightMs();
-    m_context.store->run<Result<store::UsageTotals>>(
+    m_context.store->runOnStore<store::UsageTotals>(
         this,
-        [since](store::Database *db) -> Result<store::UsageTotals> {
-            if (!db) {
-                return fail(ErrorCode::StoreFailure, u"the store cannot be opened"_s);
-            }
-            return db->usageTotals(QString(), since);
-        },
+        [since](store::Database &db) -> Result<store::UsageTotals> { return db.usageTotals(QString(), since); },
         [this](Result<store::UsageTotals> totals) {
             m_todayBusy = false;
             if (totals) {
