@@ -56,9 +56,7 @@ int runWindow(int argc, char **argv, const QStringList &args)
     // Language and theme before the first widget: the user's choice, else the system's.
     const rd::ui::Preferences preferences;
     rd::ui::installTranslator(app, preferences.language());
-    if (preferences.theme() != u"system"_s) {
-        rd::ui::applyTheme(preferences.theme());
-    }
+    rd::ui::applyTheme(preferences.theme()); // "system" may still mean dark: the desktop is asked
     rd::ui::MainWindow window;
     if (auto *logsPage = window.findChild<rd::ui::LogsPage *>()) {
         logsPage->setLogHub(logHub);

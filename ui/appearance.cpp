@@ -8,6 +8,9 @@
 #include <QEvent>
 #include <QFile>
 #include <QLibraryInfo>
+#include <QProcess>
+#include <QSettings>
+#include <QStandardPaths>
 #include <QStyle>
 #include <QStyleFactory>
 #include <QTranslator>
@@ -132,12 +135,57 @@ void applyTheme(const QString &theme)
         QApplication::setPalette(themePalette(theme == u"dark"_s));
         return;
     }
+    if (theme == u"system"_s && platform.palette.color(QPalette::Window).lightness() >= 128
+        && desktopPrefersDark(readDesktopHints())) {
+        applyTheme(u"dark"_s);
+        return;
+    }
     if (QApplication::style()->name().compare(platform.styleName, Qt::CaseInsensitive) != 0) {
         if (QStyle *style = QStyleFactory::create(platform.styleName)) {
             QApplication::setStyle(style);
         }
     }
     QApplication::setPalette(platform.palette);
+}
+
+bool desktopPrefersDark(const DesktopHints &hints)
+{
+    if (hints.platformPaletteDark) {
+        return true;
+    }
+    const QString gtk = hints.gtkTheme.toLower();
+    if (gtk.endsWith(u":dark"_s) || gtk.contains(u"-dark"_s)) {
+        return true;
+    }
+    if (hints.gnomeColorScheme.contains(u"prefer-dark"_s)) {
+        return true;
+    }
+    return hints.kdeColorScheme.contains(u"dark"_s, Qt::CaseInsensitive);
+}
+
+DesktopHints readDesktopHints()
+{
+    static const DesktopHints hints = [] {
+        DesktopHints h;
+        h.gtkTheme = qEnvironmentVariable("GTK_THEME");
+        h.platformPaletteDark = platformLook().palette.color(QPalette::Window).lightness() < 128;
+        if (!QStandardPaths::findExecutable(u"gsettings"_s).isEmpty()) {
+            QProcess gsettings;
+            gsettings.start(u"gsettings"_s, {u"get"_s, u"org.gnome.desktop.interface"_s, u"color-scheme"_s});
+            if (gsettings.waitForFinished(1000) && gsettings.exitCode() == 0) {
+                h.gnomeColorScheme = QString::fromUtf8(gsettings.readAllStandardOutput()).trimmed();
+            } else {
+                gsettings.kill();
+                gsettings.waitForFinished(200);
+            }
+        }
+        const QString kdeglobals = QStandardPaths::locate(QStandardPaths::GenericConfigLocation, u"kdeglobals"_s);
+        if (!kdeglobals.isEmpty()) {
+            h.kdeColorScheme = QSettings(kdeglobals, QSettings::IniFormat).value(u"General/ColorScheme"_s).toString();
+        }
+        return h;
+    }();
+    return hints;
 }
 
 QString systemLanguage(const QStringList &uiLanguages)

@@ -323,6 +323,33 @@ private slots:
         QCOMPARE(again.findChild<QComboBox *>(u"language"_s)->currentData().toString(), u"zh_CN"_s);
     }
 
+    void followsTheDesktopsDarkPreference_data()
+    {
+        QTest::addColumn<QString>("gtkTheme");
+        QTest::addColumn<QString>("gnome");
+        QTest::addColumn<QString>("kde");
+        QTest::addColumn<bool>("platformDark");
+        QTest::addColumn<bool>("dark");
+        QTest::newRow("nothing said") << QString() << QString() << QString() << false << false;
+        QTest::newRow("GNOME prefer-dark") << QString() << u"'prefer-dark'"_s << QString() << false << true;
+        QTest::newRow("GNOME default") << QString() << u"'default'"_s << QString() << false << false;
+        QTest::newRow("GTK_THEME variant") << u"Adwaita:dark"_s << QString() << QString() << false << true;
+        QTest::newRow("GTK_THEME dark name") << u"Yaru-dark"_s << QString() << QString() << false << true;
+        QTest::newRow("GTK_THEME light") << u"Adwaita"_s << QString() << QString() << false << false;
+        QTest::newRow("KDE Breeze Dark") << QString() << QString() << u"BreezeDark"_s << false << true;
+        QTest::newRow("KDE Breeze") << QString() << QString() << u"BreezeClassic"_s << false << false;
+        QTest::newRow("dark platform palette") << QString() << QString() << QString() << true << true;
+    }
+    void followsTheDesktopsDarkPreference()
+    {
+        QFETCH(QString, gtkTheme);
+        QFETCH(QString, gnome);
+        QFETCH(QString, kde);
+        QFETCH(bool, platformDark);
+        QFETCH(bool, dark);
+        QCOMPARE(rd::ui::desktopPrefersDark(rd::ui::DesktopHints{gtkTheme, gnome, kde, platformDark}), dark);
+    }
+
     void systemLanguageIsOneWeHave_data()
     {
         QTest::addColumn<QStringList>("uiLanguages");
