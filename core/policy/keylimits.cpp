@@ -9,7 +9,7 @@ namespace rd::policy {
 
 namespace {
 
-template<typename T>
+template <typename T>
 struct Field
 {
     QString name;
@@ -32,8 +32,8 @@ const Field<double> kCostFields[] = {{u"window_cost_usd"_s, &KeyLimits::windowCo
 
 bool KeyLimits::isEmpty() const
 {
-    return concurrency == 0 && !hasWindow() && dailyCostUsd == 0 && weeklyCostUsd == 0 && totalCostUsd == 0 &&
-           weeklyFamilyCostUsd == 0;
+    return concurrency == 0 && !hasWindow() && dailyCostUsd == 0 && weeklyCostUsd == 0 && totalCostUsd == 0
+           && weeklyFamilyCostUsd == 0;
 }
 
 QJsonObject KeyLimits::toJson() const
