@@ -7,6 +7,7 @@
 
 #include <QDateTime>
 #include <QHash>
+#include <QTimeZone>
 
 #include <algorithm>
 #include <limits>
@@ -28,8 +29,22 @@ struct UsageOptions
     bool csv = false;
 };
 
-// --since 2026-11-01 (a date, local midnight) or 7d (days back from now); empty: everything.
-bool parseSince(const QString &since, qint64 *sinceMs)
+// One CSV field: quoted when it holds a comma, quote or line break; a leading = + - @ is neutralised with a quote so a
+// spreadsheet never runs a key or account name as a formula.
+QString csvField(const QString &text)
+{
+    QString field = text;
+    if (!field.isEmpty() && QStringView(u"=+-@").contains(field.front())) {
+        field.prepend(u'\'');
+    }
+    if (field.contains(u',') || field.contains(u'"') || field.contains(u'\n') || field.contains(u'\r')) {
+        field = u'"' % QString(field).replace(u'"', u"\"\""_s) % u'"';
+    }
+    return field;
+}
+
+// --since 2026-11-01 (a date, midnight in the relay's time zone) or 7d (days back from now); empty: everything.
+bool parseSince(const QString &since, qint64 *sinceMs, const QTimeZone &zone = QTimeZone::systemTimeZone())
 {
     if (since.isEmpty()) {
         *sinceMs = 0;
@@ -41,7 +56,7 @@ bool parseSince(const QString &since, qint64 *sinceMs)
         return true;
     }
     if (const QDate date = QDate::fromString(since, Qt::ISODate); date.isValid()) {
-        *sinceMs = date.startOfDay().toMSecsSinceEpoch();
+        *sinceMs = date.startOfDay(zone).toMSecsSinceEpoch();
         return true;
     }
     return false;
@@ -168,7 +183,7 @@ int printGrouped(store::Database &db, const UsageOptions &o, const config::Relay
         // Numbers first, names appended: a name holding "%1" must not be taken for a placeholder.
         const QString name = displayName(o.by, group, names);
         if (o.csv) {
-            printOut(group % u',' % name % u',' % numberCells(t, {}, true).join(u','));
+            printOut(csvField(group) % u',' % csvField(name) % u',' % numberCells(t, {}, true).join(u','));
         } else {
             printOut(group.leftJustified(22) % u"  "_s % name.leftJustified(16) % u"  "_s
                      % numberCells(t, {}, false).join(u"  "_s));
@@ -221,7 +236,7 @@ int printSeries(store::Database &db, const UsageOptions &o, const config::RelayS
         const QDateTime start = QDateTime::fromMSecsSinceEpoch(p.bucketStartMs, calendar.zone());
         const QString name = displayName(o.by, p.group, names);
         if (o.csv) {
-            const QString group = o.by.isEmpty() ? QString() : p.group % u',' % name % u',';
+            const QString group = o.by.isEmpty() ? QString() : csvField(p.group) % u',' % csvField(name) % u',';
             printOut(start.toString(Qt::ISODate) % u',' % group % numberCells(p.totals, p, true).join(u','));
         } else {
             const QString group =
@@ -269,6 +284,8 @@ int usageCommand(const QStringList &args)
         return 1;
     }
     const config::RelaySettings settings = config::relaySettingsFrom(*stored);
+    parseSince(
+        a.value(u"since"_s), &o.sinceMs, settings.calendar.zone()); // a date is midnight where the relay counts days
     return o.series.isEmpty() ? printGrouped(*db, o, settings) : printSeries(*db, o, settings);
 }
 

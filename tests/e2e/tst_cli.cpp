@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The `relaydesk` binary as a user drives it: keys and accounts from the CLI, `serve` in another process, changes
 // reaching the running relay without a restart, clear errors and exit codes, and no secret in argv, logs or the store.
+#include "core/policy/limitcalendar.h"
 #include "core/store/database.h"
 #include "tests/support/mockoauthserver.h"
 #include "tests/support/mockupstream.h"
 #include "tests/support/nodeprocess.h"
 #include "tests/support/relayclient.h"
 
+#include <QDateTime>
 #include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
@@ -67,6 +69,37 @@ private slots:
         QTest::newRow("unknown setting") << QStringList{u"settings"_s, u"set"_s, u"limits.colour"_s, u"red"_s};
         QTest::newRow("bad time zone") << QStringList{u"settings"_s, u"set"_s, u"limits.time_zone"_s, u"Mars/Base"_s};
         QTest::newRow("retention too short") << QStringList{u"settings"_s, u"set"_s, u"usage.retention_days"_s, u"3"_s};
+    }
+
+    void usageCsvQuotesNamesAndDefusesFormulas()
+    {
+        QTemporaryDir dir;
+        QProcessEnvironment e = env();
+        e.insert(u"RELAYDESK_DATA_DIR"_s, dir.path());
+        const auto bin = qEnvironmentVariable("RELAYDESK_BINARY");
+        QCOMPARE(
+            rd::test::runProcess(bin, {u"keys"_s, u"create"_s, u"--name"_s, u"=sum(a),\"x\""_s}, e, dir.path(), 30000)
+                .exitCode,
+            0);
+        {
+            auto db = rd::store::Database::open(rd::store::StoreLocation{dir.path() + u"/relaydesk.db"_s}, u"csv"_s);
+            QVERIFY(db);
+            const QString keyId = db->listKeys().value().first().id;
+            rd::store::UsageRow row;
+            row.requestId = u"req_csv"_s;
+            row.timestampMs = QDateTime::currentMSecsSinceEpoch();
+            row.keyId = keyId;
+            row.model = u"claude-sonnet-4-5"_s;
+            row.status = 200;
+            row.usageSeen = true;
+            row.inputTokens = 10;
+            QVERIFY(db->insertUsage({row}, rd::policy::LimitCalendar()));
+        }
+        const auto usage =
+            rd::test::runProcess(bin, {u"usage"_s, u"--by"_s, u"key"_s, u"--csv"_s}, e, dir.path(), 30000);
+        QCOMPARE(usage.exitCode, 0);
+        // The name as one field, quoted, with its formula defused: '=sum(a),"x" → "'=sum(a),""x"""
+        QVERIFY2(usage.out.contains(",\"'=sum(a),\"\"x\"\"\",1,10,"), usage.out.constData());
     }
 
     void keySettingsAndRelaySettingsRoundTrip()
