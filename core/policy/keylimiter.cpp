@@ -326,12 +326,8 @@ void KeyLimiter::release(const QString &keyId)
     }
 }
 
-void KeyLimiter::recordUsage(
-    const QString &keyId, qint64 startedMs, qint64 tokens, double ratedCostUsd, QByteArrayView family)
+void KeyLimiter::addUsage(State &s, qint64 startedMs, qint64 tokens, double ratedCostUsd, QByteArrayView family)
 {
-    const QMutexLocker lock(&m_mutex);
-    State &s = m_states[keyId];
-    rollCalendar(s, m_clock());
     if (s.windowStartMs != 0) {
         s.windowTokens += tokens;
         s.windowCost += ratedCostUsd;
@@ -348,6 +344,15 @@ void KeyLimiter::recordUsage(
     s.totalCost += ratedCostUsd;
 }
 
+void KeyLimiter::recordUsage(
+    const QString &keyId, qint64 startedMs, qint64 tokens, double ratedCostUsd, QByteArrayView family)
+{
+    const QMutexLocker lock(&m_mutex);
+    State &s = m_states[keyId];
+    rollCalendar(s, m_clock());
+    addUsage(s, startedMs, tokens, ratedCostUsd, family);
+}
+
 QList<KeyLimiter::Crossing> KeyLimiter::recordUsage(const QString &keyId,
                                                     qint64 startedMs,
                                                     qint64 tokens,
@@ -355,15 +360,15 @@ QList<KeyLimiter::Crossing> KeyLimiter::recordUsage(const QString &keyId,
                                                     QByteArrayView family,
                                                     const KeyLimits &limits)
 {
-    if (limits.dailyCostUsd <= 0 && limits.weeklyCostUsd <= 0 && limits.totalCostUsd <= 0
-        && limits.weeklyFamilyCostUsd <= 0) {
-        recordUsage(keyId, startedMs, tokens, ratedCostUsd, family);
-        return {};
-    }
-    const Usage before = usage(keyId, limits);
-    recordUsage(keyId, startedMs, tokens, ratedCostUsd, family);
-    const Usage after = usage(keyId, limits);
     QList<Crossing> out;
+    const QMutexLocker lock(&m_mutex);
+    State &s = m_states[keyId];
+    rollCalendar(s, m_clock()); // the counters below are today's and this week's
+    const double dayBefore = s.dayCost;
+    const double weekBefore = s.weekCost;
+    const double totalBefore = s.totalCost;
+    const double familyBefore = s.weekFamilyCost.value(limits.weeklyFamily);
+    addUsage(s, startedMs, tokens, ratedCostUsd, family);
     auto check = [&out](const QString &name, double was, double now, double cap) {
         if (cap <= 0) {
             return;
@@ -375,13 +380,13 @@ QList<KeyLimiter::Crossing> KeyLimiter::recordUsage(const QString &keyId,
             }
         }
     };
-    check(u"daily"_s, before.dayCostUsd, after.dayCostUsd, limits.dailyCostUsd);
-    check(u"weekly"_s, before.weekCostUsd, after.weekCostUsd, limits.weeklyCostUsd);
-    check(u"total"_s, before.totalCostUsd, after.totalCostUsd, limits.totalCostUsd);
+    check(u"daily"_s, dayBefore, s.dayCost, limits.dailyCostUsd);
+    check(u"weekly"_s, weekBefore, s.weekCost, limits.weeklyCostUsd);
+    check(u"total"_s, totalBefore, s.totalCost, limits.totalCostUsd);
     if (family == limits.weeklyFamily) {
         check(u"weekly "_s + QString::fromLatin1(limits.weeklyFamily),
-              before.familyWeekCostUsd,
-              after.familyWeekCostUsd,
+              familyBefore,
+              s.weekFamilyCost.value(limits.weeklyFamily),
               limits.weeklyFamilyCostUsd);
     }
     return out;

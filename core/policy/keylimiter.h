@@ -170,6 +170,8 @@ private:
         double totalCost = 0;
     };
     void release(const QString &keyId);
+    // Under m_mutex, after rollCalendar: the request's spend into the window, today, this week and the total.
+    static void addUsage(State &s, qint64 startedMs, qint64 tokens, double ratedCostUsd, QByteArrayView family);
     void rollCalendar(State &s, qint64 now); // under m_mutex: a new day or week starts its counters at zero
     // Checks 7–10; on success counts the request in the window. Under m_mutex.
     std::optional<Refusal>
