@@ -640,8 +640,7 @@ void Exchange::finish(bool aborted)
                                    << row.accountId << row.model << row.status << row.totalMs << "ms"
                                    << "attempts" << m_attempts;
         RelayShared &shared = m_worker->shared();
-        const qint64 tokens = row.inputTokens + row.outputTokens + row.cacheCreate5mTokens + row.cacheCreate1hTokens
-                              + row.cacheReadTokens;
+        const qint64 tokens = row.totalTokens();
         const auto crossings = shared.limiter->recordUsage(
             row.keyId, row.timestampMs, tokens, row.ratedCostUsd, m_plan.modelFamily, m_plan.key->limits);
         for (const policy::KeyLimiter::Crossing &c : crossings) {

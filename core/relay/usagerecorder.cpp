@@ -11,15 +11,7 @@ void UsageRecorder::record(store::UsageRow &&row)
 {
     {
         QMutexLocker lock(&m_mutex);
-        store::UsageTotals &t = m_byKey[row.keyId];
-        ++t.requests;
-        t.inputTokens += row.inputTokens;
-        t.outputTokens += row.outputTokens;
-        t.cacheCreate5mTokens += row.cacheCreate5mTokens;
-        t.cacheCreate1hTokens += row.cacheCreate1hTokens;
-        t.cacheReadTokens += row.cacheReadTokens;
-        t.costUsd += row.costUsd;
-        t.ratedCostUsd += row.ratedCostUsd;
+        m_byKey[row.keyId].add(row);
     }
     m_recorded.fetch_add(1, std::memory_order_relaxed);
     if (m_sink) {

@@ -743,10 +743,7 @@ Result<QList<UsageRow>> Database::recentUsage(int limit)
 
 Result<UsageTotals> Database::usageTotals(const QString &keyId, qint64 sinceMs)
 {
-    QString sql = u"SELECT COUNT(*), COALESCE(SUM(input_tokens), 0), COALESCE(SUM(output_tokens), 0), "
-                  "COALESCE(SUM(cache_create_5m_tokens), 0), COALESCE(SUM(cache_create_1h_tokens), 0), "
-                  "COALESCE(SUM(cache_read_tokens), 0), COALESCE(SUM(cost_usd), 0), COALESCE(SUM(rated_cost_usd), 0) "
-                  "FROM usage_requests WHERE ts_ms >= ?"_s;
+    QString sql = u"SELECT %1 FROM usage_requests WHERE ts_ms >= ?"_s.arg(kUsageTotalsColumns);
     QVariantList values{sinceMs};
     if (!keyId.isEmpty()) {
         sql += u" AND key_id = ?"_s;
@@ -758,42 +755,23 @@ Result<UsageTotals> Database::usageTotals(const QString &keyId, qint64 sinceMs)
     }
     UsageTotals totals;
     if (query->next()) {
-        totals.requests = query->value(0).toLongLong();
-        totals.inputTokens = query->value(1).toLongLong();
-        totals.outputTokens = query->value(2).toLongLong();
-        totals.cacheCreate5mTokens = query->value(3).toLongLong();
-        totals.cacheCreate1hTokens = query->value(4).toLongLong();
-        totals.cacheReadTokens = query->value(5).toLongLong();
-        totals.costUsd = query->value(6).toDouble();
-        totals.ratedCostUsd = query->value(7).toDouble();
+        totals = usageTotalsAt(*query, 0);
     }
     return totals;
 }
 
 Result<QHash<QString, UsageTotals>> Database::usageTotalsByKey()
 {
-    auto query =
-        run(m_db,
-            u"sum usage by key"_s,
-            u"SELECT key_id, COUNT(*), COALESCE(SUM(input_tokens), 0), COALESCE(SUM(output_tokens), 0), "
-            "COALESCE(SUM(cache_create_5m_tokens), 0), COALESCE(SUM(cache_create_1h_tokens), 0), "
-            "COALESCE(SUM(cache_read_tokens), 0), COALESCE(SUM(cost_usd), 0), COALESCE(SUM(rated_cost_usd), 0) "
-            "FROM usage_requests GROUP BY key_id"_s,
-            {});
+    auto query = run(m_db,
+                     u"sum usage by key"_s,
+                     u"SELECT key_id, %1 FROM usage_requests GROUP BY key_id"_s.arg(kUsageTotalsColumns),
+                     {});
     if (!query) {
         return tl::unexpected(query.error());
     }
     QHash<QString, UsageTotals> out;
     while (query->next()) {
-        UsageTotals &t = out[query->value(0).toString()];
-        t.requests = query->value(1).toLongLong();
-        t.inputTokens = query->value(2).toLongLong();
-        t.outputTokens = query->value(3).toLongLong();
-        t.cacheCreate5mTokens = query->value(4).toLongLong();
-        t.cacheCreate1hTokens = query->value(5).toLongLong();
-        t.cacheReadTokens = query->value(6).toLongLong();
-        t.costUsd = query->value(7).toDouble();
-        t.ratedCostUsd = query->value(8).toDouble();
+        out.insert(query->value(0).toString(), usageTotalsAt(*query, 1));
     }
     return out;
 }

@@ -105,6 +105,11 @@ struct UsageRow
     double costUsd = 0;         // from the price table (PROTOCOLS.md §7.9)
     bool costEstimated = false; // the model was not in the table: fallback price
     double ratedCostUsd = 0;    // cost × global service rate × key service rate: what limits count
+
+    qint64 totalTokens() const // input + output + cache writes + cache reads: what token limits and charts count
+    {
+        return inputTokens + outputTokens + cacheCreate5mTokens + cacheCreate1hTokens + cacheReadTokens;
+    }
 };
 
 // What one key spent on one model since some time (for rebuilding limit counters at start).
@@ -129,6 +134,21 @@ struct UsageTotals
     double costUsd = 0;
     double ratedCostUsd = 0;
 
+    qint64 totalTokens() const
+    {
+        return inputTokens + outputTokens + cacheCreate5mTokens + cacheCreate1hTokens + cacheReadTokens;
+    }
+    void add(const UsageRow &row) // one more request
+    {
+        ++requests;
+        inputTokens += row.inputTokens;
+        outputTokens += row.outputTokens;
+        cacheCreate5mTokens += row.cacheCreate5mTokens;
+        cacheCreate1hTokens += row.cacheCreate1hTokens;
+        cacheReadTokens += row.cacheReadTokens;
+        costUsd += row.costUsd;
+        ratedCostUsd += row.ratedCostUsd;
+    }
     UsageTotals &operator+=(const UsageTotals &t)
     {
         requests += t.requests;

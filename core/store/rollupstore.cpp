@@ -111,30 +111,16 @@ size_t qHash(const RollupKey &key, size_t seed = 0)
 
 struct RollupSums
 {
-    qint64 requests = 0;
+    UsageTotals totals;
     qint64 errors = 0;
     qint64 aborted = 0;
-    qint64 inputTokens = 0;
-    qint64 outputTokens = 0;
-    qint64 cacheCreate5mTokens = 0;
-    qint64 cacheCreate1hTokens = 0;
-    qint64 cacheReadTokens = 0;
-    double costUsd = 0;
-    double ratedCostUsd = 0;
     qint64 totalMs = 0;
 
     void add(const UsageRow &row)
     {
-        ++requests;
+        totals.add(row);
         errors += (row.status >= 400 || row.status == 0) ? 1 : 0;
         aborted += row.aborted ? 1 : 0;
-        inputTokens += row.inputTokens;
-        outputTokens += row.outputTokens;
-        cacheCreate5mTokens += row.cacheCreate5mTokens;
-        cacheCreate1hTokens += row.cacheCreate1hTokens;
-        cacheReadTokens += row.cacheReadTokens;
-        costUsd += row.costUsd;
-        ratedCostUsd += row.ratedCostUsd;
         totalMs += row.totalMs;
     }
 };
@@ -206,16 +192,16 @@ Result<void> writeRollups(QSqlDatabase &db, const RollupMap &sums)
                                   k.keyId,
                                   k.accountId,
                                   k.model,
-                                  s.requests,
+                                  s.totals.requests,
                                   s.errors,
                                   s.aborted,
-                                  s.inputTokens,
-                                  s.outputTokens,
-                                  s.cacheCreate5mTokens,
-                                  s.cacheCreate1hTokens,
-                                  s.cacheReadTokens,
-                                  s.costUsd,
-                                  s.ratedCostUsd,
+                                  s.totals.inputTokens,
+                                  s.totals.outputTokens,
+                                  s.totals.cacheCreate5mTokens,
+                                  s.totals.cacheCreate1hTokens,
+                                  s.totals.cacheReadTokens,
+                                  s.totals.costUsd,
+                                  s.totals.ratedCostUsd,
                                   s.totalMs};
         for (qsizetype i = 0; i < values.size(); ++i) {
             query.bindValue(int(i), values.at(i));
@@ -422,14 +408,7 @@ Database::rollupSeries(const QString &granularity, const QString &by, qint64 fro
         RollupPoint p;
         p.bucketStartMs = query->value(0).toLongLong();
         p.group = query->value(1).toString();
-        p.totals.requests = query->value(2).toLongLong();
-        p.totals.inputTokens = query->value(3).toLongLong();
-        p.totals.outputTokens = query->value(4).toLongLong();
-        p.totals.cacheCreate5mTokens = query->value(5).toLongLong();
-        p.totals.cacheCreate1hTokens = query->value(6).toLongLong();
-        p.totals.cacheReadTokens = query->value(7).toLongLong();
-        p.totals.costUsd = query->value(8).toDouble();
-        p.totals.ratedCostUsd = query->value(9).toDouble();
+        p.totals = usageTotalsAt(*query, 2);
         p.errors = query->value(10).toLongLong();
         p.totalLatencyMs = query->value(11).toLongLong();
         p.aborted = query->value(12).toLongLong();

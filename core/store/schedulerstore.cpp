@@ -172,29 +172,17 @@ Result<QList<QPair<QString, UsageTotals>>> Database::usageGrouped(const QString 
         return fail(ErrorCode::InvalidArgument,
                     u"usage can be grouped by key, model, account or key-model, not '%1'"_s.arg(by.left(40)));
     }
-    auto query =
-        run(m_db,
-            u"group usage"_s,
-            u"SELECT %1, COUNT(*), COALESCE(SUM(input_tokens), 0), COALESCE(SUM(output_tokens), 0), "
-            "COALESCE(SUM(cache_create_5m_tokens), 0), COALESCE(SUM(cache_create_1h_tokens), 0), "
-            "COALESCE(SUM(cache_read_tokens), 0), COALESCE(SUM(cost_usd), 0), COALESCE(SUM(rated_cost_usd), 0) "
-            "FROM usage_requests WHERE ts_ms >= ? GROUP BY 1 ORDER BY 8 DESC, 2 DESC, 1"_s.arg(group),
-            {sinceMs});
+    auto query = run(m_db,
+                     u"group usage"_s,
+                     u"SELECT %1, %2 FROM usage_requests WHERE ts_ms >= ? GROUP BY 1 ORDER BY 8 DESC, 2 DESC, 1"_s.arg(
+                         group, kUsageTotalsColumns),
+                     {sinceMs});
     if (!query) {
         return tl::unexpected(query.error());
     }
     QList<QPair<QString, UsageTotals>> out;
     while (query->next()) {
-        UsageTotals t;
-        t.requests = query->value(1).toLongLong();
-        t.inputTokens = query->value(2).toLongLong();
-        t.outputTokens = query->value(3).toLongLong();
-        t.cacheCreate5mTokens = query->value(4).toLongLong();
-        t.cacheCreate1hTokens = query->value(5).toLongLong();
-        t.cacheReadTokens = query->value(6).toLongLong();
-        t.costUsd = query->value(7).toDouble();
-        t.ratedCostUsd = query->value(8).toDouble();
-        out.append({query->value(0).toString(), t});
+        out.append({query->value(0).toString(), usageTotalsAt(*query, 1)});
     }
     return out;
 }

@@ -86,4 +86,23 @@ bool WriteTransaction::statement(const QString &sql)
     return ok;
 }
 
+const QString kUsageTotalsColumns =
+    u"COUNT(*), COALESCE(SUM(input_tokens), 0), COALESCE(SUM(output_tokens), 0), "
+    "COALESCE(SUM(cache_create_5m_tokens), 0), COALESCE(SUM(cache_create_1h_tokens), 0), "
+    "COALESCE(SUM(cache_read_tokens), 0), COALESCE(SUM(cost_usd), 0), COALESCE(SUM(rated_cost_usd), 0)"_s;
+
+UsageTotals usageTotalsAt(const QSqlQuery &query, int first)
+{
+    UsageTotals t;
+    t.requests = query.value(first).toLongLong();
+    t.inputTokens = query.value(first + 1).toLongLong();
+    t.outputTokens = query.value(first + 2).toLongLong();
+    t.cacheCreate5mTokens = query.value(first + 3).toLongLong();
+    t.cacheCreate1hTokens = query.value(first + 4).toLongLong();
+    t.cacheReadTokens = query.value(first + 5).toLongLong();
+    t.costUsd = query.value(first + 6).toDouble();
+    t.ratedCostUsd = query.value(first + 7).toDouble();
+    return t;
+}
+
 } // namespace rd::store::detail

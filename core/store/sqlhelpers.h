@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "core/store/records.h"
 #include "core/util/result.h"
 
 #include <QDateTime>
@@ -17,6 +18,11 @@ Result<QSqlQuery> run(QSqlDatabase &db, const QString &what, const QString &sql,
 QVariant nullableText(const QString &text);
 qint64 toEpochMs(const QDateTime &time);
 QDateTime fromEpochMs(const QVariant &value);
+
+// The select list that sums usage_requests into a UsageTotals, and the reader of those eight columns from `first` on
+// (the rollups' own SUM list reads the same way).
+extern const QString kUsageTotalsColumns;
+UsageTotals usageTotalsAt(const QSqlQuery &query, int first);
 
 // A write transaction. On SQLite it is BEGIN IMMEDIATE: the write lock is taken up front (waiting up to the busy
 // timeout), so a read followed by a write can never fail half-way with SQLITE_BUSY. Rolls back unless committed.

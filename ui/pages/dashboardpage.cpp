@@ -426,8 +426,7 @@ void DashboardPage::refreshTotals()
                 return;
             }
             const store::UsageTotals &t = *totals;
-            const qint64 tokens =
-                t.inputTokens + t.outputTokens + t.cacheCreate5mTokens + t.cacheCreate1hTokens + t.cacheReadTokens;
+            const qint64 tokens = t.totalTokens();
             const QLocale locale;
             m_todayTotals->setText(tr("%1 requests · %2 tokens · $%3")
                                        .arg(locale.toString(t.requests),

@@ -193,11 +193,6 @@ QString localTime(qint64 ms, const QString &format)
     return QDateTime::fromMSecsSinceEpoch(ms).toLocalTime().toString(format);
 }
 
-qint64 totalTokens(const store::UsageRow &r)
-{
-    return r.inputTokens + r.outputTokens + r.cacheCreate5mTokens + r.cacheCreate1hTokens + r.cacheReadTokens;
-}
-
 QString usd(double value)
 {
     return u"$"_s + QLocale().toString(value, 'f', value != 0 && value < 0.01 ? 6 : 4);
@@ -494,7 +489,7 @@ void LogsPage::showRequests(const RequestLog &log)
         m_requestLog->setItem(i, AccountCol, readOnlyItem(nameOf(log.accountNames, r.accountId)));
         m_requestLog->setItem(i, ModelCol, readOnlyItem(r.model));
         m_requestLog->setItem(i, StatusCol, readOnlyItem(QString::number(r.status)));
-        auto *tokens = readOnlyItem(r.usageSeen ? locale.toString(totalTokens(r)) : u"—"_s);
+        auto *tokens = readOnlyItem(r.usageSeen ? locale.toString(r.totalTokens()) : u"—"_s);
         tokens->setToolTip(tr("input %1 · output %2 · cache read %3")
                                .arg(locale.toString(r.inputTokens),
                                     locale.toString(r.outputTokens),

@@ -73,8 +73,7 @@ double metricValue(Metric metric, const store::UsageTotals &t)
     case Metric::Requests:
         return static_cast<double>(t.requests);
     case Metric::Tokens:
-        return static_cast<double>(t.inputTokens + t.outputTokens + t.cacheCreate5mTokens + t.cacheCreate1hTokens
-                                   + t.cacheReadTokens);
+        return static_cast<double>(t.totalTokens());
     }
     return 0;
 }
