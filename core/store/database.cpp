@@ -180,6 +180,7 @@ AccountRecord accountFromQuery(const QSqlQuery &query)
     account.stateEpoch = query.value(18).toInt();
     account.tokenExpiresAtMs = query.value(19).toLongLong();
     account.subscriptionPlan = query.value(20).toString();
+    account.extra = query.value(21).toString();
     return account;
 }
 
@@ -206,6 +207,7 @@ UsageRow usageFromQuery(const QSqlQuery &query)
     row.costUsd = query.value(17).toDouble();
     row.costEstimated = query.value(18).toBool();
     row.ratedCostUsd = query.value(19).toDouble();
+    row.reasoningTokens = query.value(20).toLongLong();
     return row;
 }
 
@@ -231,7 +233,8 @@ QVariantList usageValues(const UsageRow &row)
             row.totalMs,
             row.costUsd,
             int(row.costEstimated),
-            row.ratedCostUsd};
+            row.ratedCostUsd,
+            row.reasoningTokens};
 }
 
 const QString kKeyColumns = u"id, name, key_hash, enabled, created_at, binding, is_owner, expires_at, permissions, "
@@ -263,7 +266,7 @@ QVariantList keyValues(const ApiKeyRecord &key)
 const QString kUsageColumns = u"request_id, ts_ms, key_id, account_id, model, route, status, stream, aborted, "
                               "input_tokens, output_tokens, cache_create_5m_tokens, cache_create_1h_tokens, "
                               "cache_read_tokens, usage_seen, first_byte_ms, total_ms, cost_usd, cost_estimated, "
-                              "rated_cost_usd"_s;
+                              "rated_cost_usd, reasoning_tokens"_s;
 
 } // namespace
 
@@ -523,13 +526,13 @@ Result<void> Database::deleteKey(const QString &idOrName)
 
 Result<QList<AccountRecord>> Database::listAccounts()
 {
-    auto query =
-        run(m_db,
-            u"list accounts"_s,
-            u"SELECT id, type, name, base_url, sealed_credentials, user_agent, model_mapping, priority, "
-            "schedulable, enabled, proxy_url, ca_cert_pem, created_at, max_concurrency, group_name, dedicated, "
-            "shared_with_others, cooldown_overrides, state_epoch, token_expires_at, subscription_plan FROM accounts "
-            "ORDER BY priority, name"_s);
+    auto query = run(
+        m_db,
+        u"list accounts"_s,
+        u"SELECT id, type, name, base_url, sealed_credentials, user_agent, model_mapping, priority, "
+        "schedulable, enabled, proxy_url, ca_cert_pem, created_at, max_concurrency, group_name, dedicated, "
+        "shared_with_others, cooldown_overrides, state_epoch, token_expires_at, subscription_plan, extra FROM accounts "
+        "ORDER BY priority, name"_s);
     if (!query) {
         return tl::unexpected(query.error());
     }
@@ -550,8 +553,8 @@ Result<void> Database::insertAccount(const AccountRecord &account)
                               u"INSERT INTO accounts (id, type, name, base_url, sealed_credentials, user_agent, "
                               "model_mapping, priority, schedulable, enabled, proxy_url, ca_cert_pem, created_at, "
                               "max_concurrency, group_name, dedicated, shared_with_others, cooldown_overrides, "
-                              "token_expires_at, subscription_plan) "
-                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s,
+                              "token_expires_at, subscription_plan, extra) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s,
                               {account.id,
                                account.type,
                                account.name,
@@ -571,7 +574,8 @@ Result<void> Database::insertAccount(const AccountRecord &account)
                                int(account.sharedWithOthers),
                                nullableText(account.cooldownOverrides),
                                account.tokenExpiresAtMs,
-                               nullableText(account.subscriptionPlan)});
+                               nullableText(account.subscriptionPlan),
+                               nullableText(account.extra)});
     if (inserted) {
         return {};
     }
@@ -601,7 +605,8 @@ Result<void> Database::updateAccount(const AccountRecord &account)
                         int(account.dedicated),
                         int(account.sharedWithOthers),
                         nullableText(account.cooldownOverrides),
-                        nullableText(account.subscriptionPlan)};
+                        nullableText(account.subscriptionPlan),
+                        nullableText(account.extra)};
     if (reseal) {
         values.append(account.sealedCredentials);
     }
@@ -611,7 +616,7 @@ Result<void> Database::updateAccount(const AccountRecord &account)
                              u"UPDATE accounts SET name = ?, base_url = ?, user_agent = ?, model_mapping = ?, "
                              "priority = ?, schedulable = ?, enabled = ?, proxy_url = ?, ca_cert_pem = ?, "
                              "max_concurrency = ?, group_name = ?, dedicated = ?, shared_with_others = ?, "
-                             "cooldown_overrides = ?, subscription_plan = ?%1 WHERE id = ?"_s.arg(
+                             "cooldown_overrides = ?, subscription_plan = ?, extra = ?%1 WHERE id = ?"_s.arg(
                                  reseal ? u", sealed_credentials = ?"_s : QString()),
                              values);
     if (!updated) {
@@ -704,7 +709,7 @@ Result<void> Database::insertUsage(const QList<UsageRow> &rows, const policy::Li
     {
         QSqlQuery query(m_db);
         if (!query.prepare(
-                u"INSERT INTO usage_requests (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s
+                u"INSERT INTO usage_requests (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s
                     .arg(kUsageColumns))) {
             return sqlFailure(u"insert usage"_s, query.lastError());
         }

@@ -106,7 +106,12 @@ QList<Migration> buildMigrations()
         u"CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)"_s,
     };
     limits.sqlite << revisionTriggers(u"settings"_s);
-    return {initial, scheduler, oauth, cost, keyPolicy, limits};
+    Migration openai{7, "OpenAI and Azure accounts: per-type settings; reasoning tokens", {}};
+    openai.sqlite = QStringList{
+        u"ALTER TABLE accounts ADD COLUMN extra TEXT"_s,
+        u"ALTER TABLE usage_requests ADD COLUMN reasoning_tokens BIGINT NOT NULL DEFAULT 0"_s,
+    };
+    return {initial, scheduler, oauth, cost, keyPolicy, limits, openai};
 }
 
 } // namespace

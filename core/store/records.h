@@ -38,7 +38,7 @@ struct ApiKeyRecord
 struct AccountRecord
 {
     QString id;   // "acc_" + 16 hex, stable
-    QString type; // "claude-console" for now
+    QString type; // providers::accountTypeName(): "claude-console", "claude-oauth", "openai-oauth", …
     QString name;
     QString baseUrl;
     QByteArray sealedCredentials; // Sealer output over the provider's credential encoding
@@ -58,6 +58,7 @@ struct AccountRecord
     int stateEpoch = 0;            // bumped by "accounts enable/reset": the relay then forgets cooldowns and blocks
     qint64 tokenExpiresAtMs = 0;   // OAuth accounts: when the sealed access token expires (not a secret)
     QString subscriptionPlan;      // OAuth accounts: "max", "pro", … when known
+    QString extra;                 // JSON object of per-type settings (providers::AccountExtra); migration 7
 };
 
 // Runtime health of an account, written by the relay so `relaydesk accounts list` can show it.
@@ -105,6 +106,7 @@ struct UsageRow
     double costUsd = 0;         // from the price table (PROTOCOLS.md §7.9)
     bool costEstimated = false; // the model was not in the table: fallback price
     double ratedCostUsd = 0;    // cost × global service rate × key service rate: what limits count
+    qint64 reasoningTokens = 0; // OpenAI reasoning tokens, already part of outputTokens (migration 7)
 
     qint64 totalTokens() const // input + output + cache writes + cache reads: what token limits and charts count
     {

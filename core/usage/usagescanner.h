@@ -11,7 +11,7 @@ namespace rd::usage {
 // changes a byte. SSE: message_start + message_delta (cumulative counts: the last wins; several start/delta
 // pairs are summed). JSON: the top-level usage object, parsed once the body is complete.
 // One per exchange, on its worker thread. Lines it does not care about are skipped without being copied.
-class AnthropicUsageScanner
+class AnthropicUsageScanner final : public UsageScanner
 {
 public:
     enum class Mode
@@ -21,9 +21,9 @@ public:
     };
     explicit AnthropicUsageScanner(Mode mode, qsizetype maxJsonBytes = qsizetype{32} * 1024 * 1024);
 
-    void feed(QByteArrayView chunk);
-    void finish(); // end of body: parses a JSON body, closes the last SSE pair
-    TokenUsage result() const;
+    void feed(QByteArrayView chunk) override;
+    void finish() override; // end of body: parses a JSON body, closes the last SSE pair
+    TokenUsage result() const override;
 
     bool sawStreamError() const { return m_sawError; } // an `event: error` went by
     bool sawMessageStop() const { return m_sawStop; }

@@ -304,11 +304,103 @@ Result<QHash<QByteArray, QByteArray>> parseModelMapping(const QString &json)
     return map;
 }
 
+namespace {
+struct KindName
+{
+    AccountKind kind;
+    const char *type;
+    const char *family;
+};
+constexpr KindName kKinds[] = {
+    {AccountKind::ClaudeConsole, kClaudeConsoleType, "claude"},
+    {AccountKind::ClaudeOAuth, kClaudeOAuthType, "claude"},
+    {AccountKind::OpenAIOAuth, kOpenAIOAuthType, "openai"},
+    {AccountKind::OpenAIResponses, kOpenAIResponsesType, "openai"},
+    {AccountKind::AzureOpenAI, kAzureOpenAIType, "azure"},
+};
+} // namespace
+
+std::optional<AccountKind> accountKindFromType(QStringView type)
+{
+    for (const KindName &k : kKinds) {
+        if (type == QLatin1String(k.type)) {
+            return k.kind;
+        }
+    }
+    return std::nullopt;
+}
+
+const char *accountTypeName(AccountKind kind)
+{
+    for (const KindName &k : kKinds) {
+        if (k.kind == kind) {
+            return k.type;
+        }
+    }
+    return kClaudeConsoleType;
+}
+
+QByteArray schedulerFamily(AccountKind kind)
+{
+    for (const KindName &k : kKinds) {
+        if (k.kind == kind) {
+            return QByteArray(k.family);
+        }
+    }
+    return QByteArrayLiteral("claude");
+}
+
+QString AccountExtra::toJson() const
+{
+    QJsonObject o;
+    const std::pair<const char16_t *, const QString *> fields[] = {{u"deployment", &azureDeployment},
+                                                                   {u"api_version", &azureApiVersion},
+                                                                   {u"pricing_model", &pricingModel},
+                                                                   {u"chatgpt_account_id", &chatgptAccountId},
+                                                                   {u"email", &email}};
+    for (const auto &[name, value] : fields) {
+        if (!value->isEmpty()) {
+            o.insert(QString::fromUtf16(name), *value);
+        }
+    }
+    return o.isEmpty() ? QString() : QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
+}
+
+Result<AccountExtra> AccountExtra::fromJson(const QString &json)
+{
+    AccountExtra e;
+    if (json.trimmed().isEmpty()) {
+        return e;
+    }
+    const QJsonDocument doc = QJsonDocument::fromJson(json.toUtf8());
+    if (!doc.isObject()) {
+        return fail(ErrorCode::InvalidConfig, u"the account's extra settings are not a JSON object"_s);
+    }
+    const QJsonObject o = doc.object();
+    e.azureDeployment = o.value(u"deployment"_s).toString();
+    e.azureApiVersion = o.value(u"api_version"_s).toString();
+    e.pricingModel = o.value(u"pricing_model"_s).toString();
+    e.chatgptAccountId = o.value(u"chatgpt_account_id"_s).toString();
+    e.email = o.value(u"email"_s).toString();
+    return e;
+}
+
 Result<ConsoleAccount> consoleAccountFromRecord(const store::AccountRecord &record, std::shared_ptr<AccountState> state)
 {
-    const bool oauth = record.type == QLatin1String(kClaudeOAuthType);
-    if (record.type != QLatin1String(kClaudeConsoleType) && !oauth) {
-        return fail(ErrorCode::InvalidConfig, u"not a Claude account type: '%1'"_s.arg(record.type));
+    const std::optional<AccountKind> kind = accountKindFromType(record.type);
+    if (!kind) {
+        return fail(ErrorCode::InvalidConfig, u"unknown account type: '%1'"_s.arg(record.type));
+    }
+    const bool oauth = isOAuthKind(*kind);
+    Result<AccountExtra> extra = AccountExtra::fromJson(record.extra);
+    if (!extra) {
+        return tl::unexpected(extra.error());
+    }
+    if (*kind == AccountKind::AzureOpenAI && extra->azureDeployment.isEmpty()) {
+        return fail(ErrorCode::InvalidConfig, u"an Azure OpenAI account needs a deployment name"_s);
+    }
+    if (*kind == AccountKind::OpenAIOAuth && extra->chatgptAccountId.isEmpty()) {
+        return fail(ErrorCode::InvalidConfig, u"a ChatGPT account needs its account id (sign in again)"_s);
     }
     if (auto ok = validateBaseUrl(record.baseUrl); !ok) {
         return tl::unexpected(ok.error());
@@ -366,6 +458,9 @@ Result<ConsoleAccount> consoleAccountFromRecord(const store::AccountRecord &reco
     a.sharedWithOthers = record.sharedWithOthers;
     a.cooldowns = *cooldowns;
     a.stateEpoch = record.stateEpoch;
+    a.kind = *kind;
+    a.family = schedulerFamily(*kind);
+    a.extra = std::move(*extra);
     a.oauth = oauth;
     a.personal = oauth; // a subscription is personal by default (the guardrail)
     a.state = state ? std::move(state) : std::make_shared<AccountState>();

@@ -16,11 +16,46 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 
 namespace rd::providers {
 
 inline constexpr auto kClaudeConsoleType = "claude-console";
-inline constexpr auto kClaudeOAuthType = "claude-oauth"; // a Claude subscription signed in through OAuth
+inline constexpr auto kClaudeOAuthType = "claude-oauth";         // a Claude subscription signed in through OAuth
+inline constexpr auto kOpenAIOAuthType = "openai-oauth";         // a ChatGPT subscription (Codex backend), OAuth
+inline constexpr auto kOpenAIResponsesType = "openai-responses"; // an OpenAI-compatible Responses API key
+inline constexpr auto kAzureOpenAIType = "azure-openai";         // an Azure OpenAI resource and one deployment
+
+// Every account type the relay serves. The scheduler family decides which requests an account can take: "claude"
+// (Anthropic Messages), "openai" (Responses, and Chat converted to Responses) or "azure" (the /azure routes).
+enum class AccountKind
+{
+    ClaudeConsole,
+    ClaudeOAuth,
+    OpenAIOAuth,
+    OpenAIResponses,
+    AzureOpenAI,
+};
+std::optional<AccountKind> accountKindFromType(QStringView type);
+const char *accountTypeName(AccountKind kind); // "claude-console" …
+QByteArray schedulerFamily(AccountKind kind);  // "claude", "openai" or "azure"
+inline bool isOAuthKind(AccountKind kind)
+{
+    return kind == AccountKind::ClaudeOAuth || kind == AccountKind::OpenAIOAuth;
+}
+
+// Non-secret per-type settings, stored as the account record's `extra` JSON object.
+struct AccountExtra
+{
+    QString azureDeployment;  // azure-openai: the deployment name (also the `model` of Responses calls)
+    QString azureApiVersion;  // azure-openai: "2024-10-21"; empty = the v1 API (/openai/v1/…, no api-version)
+    QString pricingModel;     // azure-openai: the deployment's model ("gpt-4o"), for prices when the answer names none
+    QString chatgptAccountId; // openai-oauth: from the id token; sent as chatgpt-account-id
+    QString email;            // openai-oauth: from the id token (shown only)
+
+    QString toJson() const; // compact; empty fields left out
+    static Result<AccountExtra> fromJson(const QString &json);
+};
 
 // Mutable per-account state shared by every worker and kept across config reloads.
 struct AccountState
@@ -69,8 +104,11 @@ struct ConsoleAccount
     int maxConcurrency = 0; // 0 = unlimited
     QString groupName;      // non-empty: only for keys bound to this group
     bool dedicated = false; // only for keys bound to this account
-    bool oauth = false;     // a Claude subscription (Bearer token, refreshed) rather than a Console API key
-    bool personal = false;  // a consumer subscription: only the owner's keys unless sharedWithOthers
+    AccountKind kind = AccountKind::ClaudeConsole;
+    QByteArray family = "claude"; // schedulerFamily(kind)
+    AccountExtra extra;
+    bool oauth = false;    // a subscription signed in through OAuth (Bearer token, refreshed): isOAuthKind(kind)
+    bool personal = false; // a consumer subscription: only the owner's keys unless sharedWithOthers
     bool sharedWithOthers = false;
     scheduling::CooldownSettings cooldowns;
     int stateEpoch = 0;
@@ -113,7 +151,7 @@ encodeOAuthCredentials(QByteArrayView access, QByteArrayView refresh, qint64 exp
 // Parses a mapping JSON object text {"client":"upstream"}; empty text = no mapping.
 [[nodiscard]] Result<QHash<QByteArray, QByteArray>> parseModelMapping(const QString &json);
 
-// Builds the runtime account; the state object is reused when the account was already known.
+// Builds the runtime account (any AccountKind); the state object is reused when the account was already known.
 [[nodiscard]] Result<ConsoleAccount> consoleAccountFromRecord(const store::AccountRecord &record,
                                                               std::shared_ptr<AccountState> state);
 
