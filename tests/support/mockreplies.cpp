@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // MockUpstream's reply builders and its default Anthropic answers (PROTOCOLS §3.1). JSON is assembled by hand so the
 // field order matches the documented examples byte for byte (QJsonObject would sort the keys).
+#include "tests/support/mockreplyparts.h"
 #include "tests/support/mockupstream.h"
 
 #include <QJsonArray>
@@ -13,19 +14,43 @@ using namespace Qt::StringLiterals;
 
 namespace rd::test {
 
-namespace {
+namespace detail {
 
+namespace {
 std::atomic<int> g_idCounter{0};
+} // namespace
 
 QByteArray nextId(const char *prefix)
 {
     return QByteArray(prefix) + QByteArray::number(++g_idCounter).rightJustified(6, '0');
 }
 
-QByteArray num(int n)
+MockReply sseReply(const QList<QByteArray> &events, int delayMs)
 {
-    return QByteArray::number(n);
+    MockReply reply;
+    reply.sse = true;
+    reply.contentType = "text/event-stream; charset=utf-8";
+    for (qsizetype i = 0; i < events.size(); ++i) {
+        reply.events.append({i == 0 ? 0 : delayMs, events[i]});
+    }
+    return reply;
 }
+
+MockReply jsonReply(const QByteArray &body)
+{
+    MockReply reply;
+    reply.body = body;
+    return reply;
+}
+
+} // namespace detail
+
+namespace {
+
+using detail::jsonReply;
+using detail::nextId;
+using detail::num;
+using detail::sseReply;
 
 struct Usage
 {
@@ -104,24 +129,6 @@ QByteArray textDelta(const QByteArray &text)
     return "{\"type\":\"text_delta\",\"text\":" + MockUpstream::jsonString(text) + '}';
 }
 
-MockReply sseReply(const QList<QByteArray> &events, int delayMs)
-{
-    MockReply reply;
-    reply.sse = true;
-    reply.contentType = "text/event-stream; charset=utf-8";
-    for (qsizetype i = 0; i < events.size(); ++i) {
-        reply.events.append({i == 0 ? 0 : delayMs, events[i]});
-    }
-    return reply;
-}
-
-MockReply jsonReply(const QByteArray &body)
-{
-    MockReply reply;
-    reply.body = body;
-    return reply;
-}
-
 QByteArray modelJson(const QByteArray &id, const QByteArray &displayName, const QByteArray &created)
 {
     return "{\"type\":\"model\",\"id\":" + MockUpstream::jsonString(id)
@@ -144,6 +151,11 @@ MockReply modelsList()
 QByteArray MockUpstream::sseEvent(const QByteArray &name, const QByteArray &json)
 {
     return "event: " + name + "\ndata: " + json + "\n\n";
+}
+
+QByteArray MockUpstream::sseData(const QByteArray &json)
+{
+    return "data: " + json + "\n\n";
 }
 
 QByteArray MockUpstream::jsonString(const QByteArray &utf8)
@@ -247,6 +259,9 @@ MockReply MockUpstream::defaultReply(const RecordedRequest &request)
 {
     const QByteArray path =
         request.target.left(request.target.indexOf('?') < 0 ? request.target.size() : request.target.indexOf('?'));
+    if (std::optional<MockReply> openai = detail::openaiDefaultReply(request, path)) {
+        return *std::move(openai);
+    }
     if (request.method == "POST" && path.endsWith("/v1/messages")) {
         const QJsonDocument doc = QJsonDocument::fromJson(request.body);
         if (!doc.isObject()) {

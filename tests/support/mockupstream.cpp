@@ -10,7 +10,9 @@
 #include <QTimer>
 
 #include <http_parser.h>
+#include <zlib.h>
 
+#include <array>
 #include <functional>
 #include <optional>
 
@@ -51,6 +53,45 @@ void resetSocket(QTcpSocket *socket)
     }
 #endif
     socket->abort();
+}
+
+// Raw gzip (RFC 1952), which qUncompress (zlib format behind a length prefix) cannot read: inflate with windowBits 31.
+std::optional<QByteArray> gunzip(const QByteArray &data)
+{
+    z_stream stream{};
+    if (inflateInit2(&stream, 15 + 16) != Z_OK) {
+        return std::nullopt;
+    }
+    stream.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(data.constData()));
+    stream.avail_in = uInt(data.size());
+    QByteArray out;
+    std::array<char, 16384> buffer{};
+    int rc = Z_OK;
+    while (rc == Z_OK) {
+        stream.next_out = reinterpret_cast<Bytef *>(buffer.data());
+        stream.avail_out = uInt(buffer.size());
+        rc = inflate(&stream, Z_NO_FLUSH);
+        out.append(buffer.data(), qsizetype(buffer.size() - stream.avail_out));
+        if (rc == Z_OK && stream.avail_in == 0 && stream.avail_out != 0) {
+            break; // the input ended before the gzip trailer
+        }
+    }
+    inflateEnd(&stream);
+    return rc == Z_STREAM_END ? std::optional<QByteArray>(std::move(out)) : std::nullopt;
+}
+
+// body becomes the decoded bytes when the request was sent gzip-encoded; rawBody keeps what came over the wire.
+void decodeBody(RecordedRequest &request)
+{
+    request.rawBody = request.body;
+    if (request.header("content-encoding").trimmed().compare("gzip", Qt::CaseInsensitive) != 0) {
+        return;
+    }
+    if (std::optional<QByteArray> plain = gunzip(request.body)) {
+        request.body = *std::move(plain);
+    } else {
+        qWarning("MockUpstream: content-encoding gzip, but the body does not inflate; recorded as sent");
+    }
 }
 
 } // namespace
@@ -210,7 +251,8 @@ void MockUpstream::Connection::onReadyRead()
     const size_t parsed = http_parser_execute(&m_parser, &settings, data.constData(), size_t(data.size()));
     const bool failed = HTTP_PARSER_ERRNO(&m_parser) != HPE_OK || parsed != size_t(data.size());
     const QList<QPair<RecordedRequest, bool>> completed = std::exchange(m_completed, {});
-    for (const auto &[request, keepAlive] : completed) {
+    for (auto [request, keepAlive] : completed) {
+        decodeBody(request);
         m_owner->m_requests.append(request);
         const int index = int(m_owner->m_requests.size()) - 1;
         m_pending.append(Pending{index, m_owner->takeReply(request), keepAlive});

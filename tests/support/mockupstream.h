@@ -40,19 +40,26 @@ struct RecordedRequest
     QByteArray method;
     QByteArray target;  // request-target as sent (path + query)
     HeaderList headers; // names and values as sent, in order
-    QByteArray body;    // decoded (de-chunked)
+    QByteArray body;    // decoded: de-chunked, and inflated when sent with content-encoding: gzip
+    QByteArray rawBody; // de-chunked bytes as sent (differs from body only for a gzip request)
 
     QByteArray header(QByteArrayView lowerName) const { return rd::http::headerValue(headers, lowerName); }
 };
 
 // A scripted HTTP/1.1 (optionally TLS) upstream on 127.0.0.1, driven by the event loop of the thread it lives on (the
-// test's main thread). Replies come from a FIFO queue; with the queue empty it answers like the Anthropic API (§3.1).
+// test's main thread). Replies come from a FIFO queue; with the queue empty it answers by path: like the Anthropic API
+// (§3.1) on /v1/messages…, like OpenAI (§3.2, §3.3), the ChatGPT backend (§3.4) and Azure OpenAI (§3.7) on theirs.
 class MockUpstream : public QObject
 {
     Q_OBJECT
 public:
     static constexpr int kDefaultCountTokens = 2095; // the default POST …/v1/messages/count_tokens answer
     static constexpr const char *kDefaultModel = "claude-sonnet-4-5-20250929"; // when the request names none
+    // Usage of the default OpenAI-side answers (Responses and Chat); reasoning tokens only when the request had
+    // a `reasoning` object (Codex always sends one).
+    static constexpr int kOpenAIInputTokens = 24;
+    static constexpr int kOpenAIOutputTokens = 8;
+    static constexpr int kOpenAIReasoningTokens = 5;
 
     explicit MockUpstream(QObject *parent = nullptr);
     ~MockUpstream() override;
@@ -107,8 +114,78 @@ public:
     static MockReply error(int status, const QByteArray &type, const QByteArray &message, HeaderList extra = {});
     static MockReply streamError(const QByteArray &type, const QByteArray &message); // 200 SSE, first event `error`
 
+    // OpenAI Responses API (§3.3): `event: <type>` + `data: {"type":…,"sequence_number":n}`, no [DONE]. A reasoning
+    // item with a summary comes first when reasoning > 0. delayMs is waited before every event but the first.
+    static MockReply responsesStream(const QByteArray &model,
+                                     const QList<QByteArray> &textPieces,
+                                     int input,
+                                     int output,
+                                     int cached = 0,
+                                     int reasoning = 0,
+                                     int delayMs = 0);
+    static MockReply responsesJson(
+        const QByteArray &model, const QByteArray &text, int input, int output, int cached = 0, int reasoning = 0);
+    static MockReply responsesFunctionCallStream(const QByteArray &model,
+                                                 const QByteArray &name,
+                                                 const QByteArray &callId,
+                                                 const QList<QByteArray> &argumentPieces,
+                                                 int input,
+                                                 int output);
+    static MockReply responsesFunctionCallJson(const QByteArray &model,
+                                               const QByteArray &name,
+                                               const QByteArray &callId,
+                                               const QByteArray &arguments,
+                                               int input,
+                                               int output);
+    static MockReply responsesFailed(const QByteArray &code, const QByteArray &message);      // created, then failed
+    static MockReply responsesStreamError(const QByteArray &code, const QByteArray &message); // first event `error`
+    // ChatGPT backend (§3.4): 429 usage_limit_reached (resets_at = now + resetsInSeconds), or the same in a 200 stream.
+    static MockReply codexUsageLimit(int resetsInSeconds, const QByteArray &planType = "plus");
+    static MockReply codexUsageLimitInStream(int resetsInSeconds, const QByteArray &planType = "plus");
+    // x-codex-primary-* (300-minute window) and x-codex-secondary-* (10080-minute window) headers.
+    static HeaderList
+    codexUsageHeaders(double primaryPercent, int primaryResetAfterS, double secondaryPercent, int secondaryResetAfterS);
+    static MockReply compactJson(const QByteArray &model, int input, int output); // POST …/responses/compact
+    // §2.1 OpenAI error body; an empty code is written as null. Carries x-request-id unless extra names one.
+    static MockReply openaiError(
+        int status, const QByteArray &type, const QByteArray &code, const QByteArray &message, HeaderList extra = {});
+
+    // OpenAI Chat Completions (§3.2): `data:` lines only, ending `data: [DONE]`. With includeUsage every chunk has
+    // "usage":null and a last chunk with empty choices carries the usage.
+    static MockReply chatStream(const QByteArray &model,
+                                const QList<QByteArray> &textPieces,
+                                int prompt,
+                                int completion,
+                                int cached = 0,
+                                bool includeUsage = true);
+    static MockReply chatToolCallStream(const QByteArray &model,
+                                        const QByteArray &name,
+                                        const QByteArray &callId,
+                                        const QList<QByteArray> &argumentPieces,
+                                        int prompt,
+                                        int completion,
+                                        bool includeUsage = true);
+    static MockReply
+    chatJson(const QByteArray &model, const QByteArray &text, int prompt, int completion, int cached = 0);
+    static MockReply chatToolCallJson(const QByteArray &model,
+                                      const QByteArray &name,
+                                      const QByteArray &callId,
+                                      const QByteArray &arguments,
+                                      int prompt,
+                                      int completion);
+    // chatStream preceded by Azure's first chunk ("choices":[] and prompt_filter_results, §3.7).
+    static MockReply azureChatStream(const QByteArray &model,
+                                     const QList<QByteArray> &textPieces,
+                                     int prompt,
+                                     int completion,
+                                     int cached = 0,
+                                     bool includeUsage = true);
+    // `count` 8-dimension vectors; base64 = little-endian float32 as the SDKs' default encoding_format asks.
+    static MockReply embeddingsJson(const QByteArray &model, int count, int promptTokens, bool base64 = false);
+
     // Pieces for hand-built scripts.
     static QByteArray sseEvent(const QByteArray &name, const QByteArray &json); // "event: name\ndata: json\n\n"
+    static QByteArray sseData(const QByteArray &json);                          // "data: json\n\n"
     static QByteArray jsonString(const QByteArray &utf8);                       // quoted, escaped JSON string
 
 signals:
