@@ -40,6 +40,8 @@ struct TransformOptions
     QByteArray model; // the model the client asked for: chunks and objects carry it when the upstream's is absent
     bool includeUsage = false; // ChatStream: the client sent stream_options.include_usage → a final usage chunk
     QHash<QByteArray, QByteArray> toolNames; // Responses: shortened tool name → the client's original name
+    QByteArray id;                           // the chat id every chunk/object carries; empty → "chatcmpl-<random>"
+    qint64 created = 0;                      // the `created` epoch seconds; 0 → now
 };
 
 // Upstream body → client body, chunk by chunk. One per attempt, used on one thread.

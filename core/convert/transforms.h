@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "core/convert/bridge.h"
+
+#include <QJsonObject>
+
+#include <memory>
+
+namespace rd::convert {
+
+// The bridges makeTransform() hands out, one factory per pair. Internal to core/convert.
+std::unique_ptr<BodyTransform> makeAnthropicStreamToChatStream(const TransformOptions &options);
+std::unique_ptr<BodyTransform> makeAnthropicJsonToChatJson(const TransformOptions &options);
+std::unique_ptr<BodyTransform> makeResponsesStreamToChatStream(const TransformOptions &options);
+// Collects the stream; `to` is ChatJson or ResponsesJson.
+std::unique_ptr<BodyTransform> makeResponsesStreamToJson(const TransformOptions &options, ClientFormat to);
+std::unique_ptr<BodyTransform> makeResponsesJsonToChatJson(const TransformOptions &options);
+
+// One Anthropic message object → one chat.completion object.
+QJsonObject anthropicMessageToChat(const QJsonObject &message, const TransformOptions &options);
+// One Responses `response` object → one chat.completion object.
+QJsonObject responsesObjectToChat(const QJsonObject &response, const TransformOptions &options);
+
+} // namespace rd::convert
