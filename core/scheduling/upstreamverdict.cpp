@@ -10,6 +10,8 @@
 
 #include <algorithm>
 #include <array>
+#include <limits>
+#include <utility>
 
 using namespace Qt::StringLiterals;
 
@@ -70,6 +72,27 @@ std::optional<qint64> parseHttpDate(QByteArrayView value)
     return QDateTime(date, time, QTimeZone::utc()).toMSecsSinceEpoch();
 }
 
+// The unit at `at` in a duration, in nanoseconds; `at` moves past it. "ms" before "m"; µ as U+00B5 or U+03BC.
+std::optional<qint64> durationUnit(QByteArrayView text, qsizetype &at)
+{
+    static const std::array<std::pair<QByteArrayView, qint64>, 8> kUnits{{{"ms", 1'000'000},
+                                                                          {"us", 1'000},
+                                                                          {"\xC2\xB5s", 1'000},
+                                                                          {"\xCE\xBCs", 1'000},
+                                                                          {"ns", 1},
+                                                                          {"h", 3'600'000'000'000},
+                                                                          {"m", 60'000'000'000},
+                                                                          {"s", 1'000'000'000}}};
+    const QByteArrayView rest = text.sliced(at);
+    for (const auto &[name, ns] : kUnits) {
+        if (rest.startsWith(name)) {
+            at += name.size();
+            return ns;
+        }
+    }
+    return std::nullopt;
+}
+
 qint64 cooldownAfter(int seconds, qint64 nowMs)
 {
     return seconds > 0 ? nowMs + static_cast<qint64>(seconds) * 1000 : 0;
@@ -118,11 +141,79 @@ QString banText(QByteArrayView body)
     return {};
 }
 
+// A JSON number or a string of digits (Codex sends numbers; be lenient); 0 when absent or unusable.
+qint64 jsonInteger(const QJsonValue &value)
+{
+    if (value.isDouble()) {
+        const double d = value.toDouble();
+        return d > 0 && d < 1e12 ? static_cast<qint64>(d) : 0;
+    }
+    return parseDigits(value.toString().toLatin1(), 12).value_or(0);
+}
+
+QString errorField(const QJsonObject &error, QLatin1StringView name)
+{
+    return error.value(name).toString();
+}
+
+// Codex usage_limit_reached (§3.4) and OpenAI insufficient_quota: account-wide, whatever else the answer said.
+std::optional<Verdict> quotaVerdict(const QJsonObject &error, qint64 nowMs, const CooldownSettings &s)
+{
+    const QString type = errorField(error, "type"_L1);
+    const QString code = errorField(error, "code"_L1);
+    if (type == u"usage_limit_reached"_s || code == u"usage_limit_reached"_s) {
+        Verdict v;
+        v.failure = FailureClass::RateLimited;
+        v.retryable = true;
+        const qint64 resetsAt = jsonInteger(error.value("resets_at"_L1)) * 1000;
+        const qint64 resetsIn = jsonInteger(error.value("resets_in_seconds"_L1));
+        QString source;
+        if (resetsAt > nowMs) {
+            v.cooldownUntilMs = resetsAt;
+            source = u"resets_at"_s;
+        } else if (resetsIn > 0) {
+            v.cooldownUntilMs = nowMs + resetsIn * 1000;
+            source = u"resets_in_seconds"_s;
+        } else {
+            v.cooldownUntilMs = cooldownAfter(s.usageLimitWithoutReset, nowMs);
+            source = u"no reset information"_s;
+        }
+        v.reason = v.cooldownUntilMs > 0
+                       ? u"usage limit reached until "_s + utcText(v.cooldownUntilMs) + u" ("_s + source + u")"_s
+                       : u"usage limit reached (no cooldown)"_s;
+        return v;
+    }
+    if (type == u"insufficient_quota"_s || code == u"insufficient_quota"_s) {
+        return failure(FailureClass::RateLimited, s.retryAfterCap, nowMs, u"insufficient quota"_s);
+    }
+    return std::nullopt;
+}
+
+QJsonObject errorObjectOf(QByteArrayView body)
+{
+    return QJsonDocument::fromJson(body.toByteArray()).object().value("error"_L1).toObject();
+}
+
+// OpenAI 429: x-ratelimit-reset-requests / -tokens are durations until that limit refills; the later one is safe.
+std::optional<qint64> openAIResetMs(const http::HeaderList &headers)
+{
+    std::optional<qint64> latest;
+    for (const char *name : {"x-ratelimit-reset-requests", "x-ratelimit-reset-tokens"}) {
+        if (const auto ms = parseOpenAIDuration(http::headerValue(headers, name)); ms && *ms > 0) {
+            latest = std::max(latest.value_or(0), *ms);
+        }
+    }
+    return latest;
+}
+
 // 429: the reset comes from the unified headers (uncapped), else retry-after (capped), else a fixed pause. A reset
 // that is already over carries no information, so the next source is used. The scope comes from the representative
 // claim, not from the requested model (unlike the reference relay): only a per-model claim narrows it to a family.
 Verdict judgeRateLimit(const http::HeaderList &headers, QByteArrayView body, qint64 nowMs, const CooldownSettings &s)
 {
+    if (const auto quota = quotaVerdict(errorObjectOf(body), nowMs, s)) {
+        return *quota;
+    }
     if (containsNoCase(body, "extra usage")) {
         return requestError(u"extra usage answer (not a rate limit)"_s);
     }
@@ -140,6 +231,9 @@ Verdict judgeRateLimit(const http::HeaderList &headers, QByteArrayView body, qin
         const qint64 cap = s.retryAfterCap > 0 ? nowMs + static_cast<qint64>(s.retryAfterCap) * 1000 : *retryAfter;
         v.cooldownUntilMs = std::min(*retryAfter, cap);
         source = u"retry-after"_s;
+    } else if (const auto openAIReset = openAIResetMs(headers)) {
+        v.cooldownUntilMs = nowMs + *openAIReset;
+        source = u"x-ratelimit-reset"_s;
     } else {
         v.cooldownUntilMs = cooldownAfter(s.rateLimitWithoutReset, nowMs);
         source = u"no reset information"_s;
@@ -215,8 +309,23 @@ struct SseEvent
     QByteArray data;
 };
 
+bool isPreambleName(QByteArrayView name)
+{
+    return name == "response.created" || name == "response.in_progress" || name == "response.queued";
+}
+
+// The event's name: its `event:` line, else the "type" of its JSON data (data-only streams).
+QByteArray effectiveName(const SseEvent &event)
+{
+    if (!event.name.isEmpty()) {
+        return event.name;
+    }
+    return QJsonDocument::fromJson(event.data).object().value("type"_L1).toString().toLatin1();
+}
+
 // The first event of an SSE text: fields up to the first blank line after a field; CRLF tolerated, comments skipped.
-SseEvent firstSseEvent(QByteArrayView text)
+// skipPreamble: Responses preamble events before it are passed over.
+SseEvent firstSseEvent(QByteArrayView text, bool skipPreamble = false)
 {
     SseEvent event;
     bool seenField = false;
@@ -225,6 +334,11 @@ SseEvent firstSseEvent(QByteArrayView text)
             line.chop(1);
         }
         if (line.isEmpty()) {
+            if (seenField && skipPreamble && isPreambleName(effectiveName(event))) {
+                event = SseEvent();
+                seenField = false;
+                continue;
+            }
             if (seenField) {
                 break;
             }
@@ -252,22 +366,57 @@ SseEvent firstSseEvent(QByteArrayView text)
     return event;
 }
 
-int statusForStreamError(const QString &type)
+// An in-stream error's code (OpenAI) or type (Anthropic, OpenAI) → the HTTP status it stands for.
+int statusForStreamError(const QString &type, const QString &code)
 {
-    static const QList<std::pair<QString, int>> kStatuses{{u"overloaded_error"_s, 529},
-                                                          {u"rate_limit_error"_s, 429},
-                                                          {u"api_error"_s, 500},
-                                                          {u"authentication_error"_s, 401},
-                                                          {u"permission_error"_s, 403},
-                                                          {u"invalid_request_error"_s, 400},
-                                                          {u"not_found_error"_s, 404},
-                                                          {u"request_too_large"_s, 413}};
-    for (const auto &[name, status] : kStatuses) {
+    static const QList<std::pair<QString, int>> kCodes{{u"rate_limit_exceeded"_s, 429},
+                                                       {u"server_is_overloaded"_s, 503},
+                                                       {u"server_error"_s, 500},
+                                                       {u"invalid_api_key"_s, 401},
+                                                       {u"model_not_found"_s, 404},
+                                                       {u"context_length_exceeded"_s, 400},
+                                                       {u"invalid_prompt"_s, 400}};
+    static const QList<std::pair<QString, int>> kTypes{{u"overloaded_error"_s, 529},
+                                                       {u"rate_limit_error"_s, 429},
+                                                       {u"requests"_s, 429},
+                                                       {u"tokens"_s, 429},
+                                                       {u"api_error"_s, 500},
+                                                       {u"server_error"_s, 500},
+                                                       {u"authentication_error"_s, 401},
+                                                       {u"permission_error"_s, 403},
+                                                       {u"invalid_request_error"_s, 400},
+                                                       {u"not_found_error"_s, 404},
+                                                       {u"request_too_large"_s, 413}};
+    for (const auto &[name, status] : kCodes) {
+        if (name == code) {
+            return status;
+        }
+    }
+    for (const auto &[name, status] : kTypes) {
         if (name == type) {
             return status;
         }
     }
     return 500; // an error we do not know: treat it as the upstream's fault, fail over
+}
+
+QString streamLabel(const QString &token)
+{
+    return safeToken(token.toLatin1()).isEmpty() ? u"stream error"_s : u"stream "_s + token;
+}
+
+// A Responses response.failed: response.error.code decides (rate_limit_exceeded 429, quota, anything else 500).
+Verdict judgeFailedResponse(const SseEvent &event, const QJsonObject &object, qint64 nowMs, const CooldownSettings &s)
+{
+    const QJsonObject error = object.value("response"_L1).toObject().value("error"_L1).toObject();
+    if (const auto quota = quotaVerdict(error, nowMs, s)) {
+        return *quota;
+    }
+    const QString code = errorField(error, "code"_L1);
+    const int status = code == u"rate_limit_exceeded"_s ? 429 : 500;
+    const QString label =
+        safeToken(code.toLatin1()).isEmpty() ? u"stream response.failed"_s : u"stream response.failed "_s + code;
+    return judge(status, label, {}, event.data, nowMs, s);
 }
 
 } // namespace
@@ -307,18 +456,34 @@ Verdict
 judgeFirstStreamEvent(QByteArrayView firstEvent, QByteArrayView requestModel, qint64 nowMs, const CooldownSettings &s)
 {
     Q_UNUSED(requestModel) // a stream error carries no rate-limit headers: its scope is the whole account
-    const SseEvent event = firstSseEvent(firstEvent);
+    const SseEvent event = firstSseEvent(firstEvent, true);
     const QJsonObject object = QJsonDocument::fromJson(event.data).object();
-    const bool isError =
-        event.name == "error" || (event.name.isEmpty() && object.value("type"_L1).toString() == u"error"_s);
-    if (!isError) {
+    const QString type = object.value("type"_L1).toString();
+    if (event.name == "response.failed" || (event.name.isEmpty() && type == u"response.failed"_s)) {
+        return judgeFailedResponse(event, object, nowMs, s);
+    }
+    const bool isError = event.name == "error" || (event.name.isEmpty() && type == u"error"_s);
+    const bool isChatError = event.name.isEmpty() && object.value("error"_L1).isObject(); // §2.4: top-level error
+    if (!isError && !isChatError) {
         Verdict ok;
         ok.reason = u"ok"_s;
         return ok;
     }
-    const QString type = object.value("error"_L1).toObject().value("type"_L1).toString();
-    const QString label = safeToken(type.toLatin1()).isEmpty() ? u"stream error"_s : u"stream "_s + type;
-    return judge(statusForStreamError(type), label, {}, event.data, nowMs, s);
+    // Anthropic, Codex and Chat nest the error; a Responses error event carries code and message at the top.
+    const QJsonObject error = object.value("error"_L1).isObject() ? object.value("error"_L1).toObject() : object;
+    if (const auto quota = quotaVerdict(error, nowMs, s)) {
+        return *quota;
+    }
+    const QString errorType = error == object ? QString() : errorField(error, "type"_L1);
+    const QString code = errorField(error, "code"_L1);
+    const QString label = streamLabel(errorType.isEmpty() ? code : errorType);
+    return judge(statusForStreamError(errorType, code), label, {}, event.data, nowMs, s);
+}
+
+bool isPreambleEvent(QByteArrayView event)
+{
+    const SseEvent first = firstSseEvent(event);
+    return isPreambleName(effectiveName(first));
 }
 
 std::optional<qint64> parseRetryAfter(QByteArrayView value, qint64 nowMs)
@@ -334,6 +499,85 @@ std::optional<qint64> parseEpochSeconds(QByteArrayView value)
 {
     const auto seconds = parseDigits(value.trimmed(), 12);
     return seconds ? std::optional<qint64>(*seconds * 1000) : std::nullopt;
+}
+
+std::optional<qint64> parseOpenAIDuration(QByteArrayView value)
+{
+    const QByteArrayView v = value.trimmed();
+    if (v == "0") {
+        return 0;
+    }
+    static constexpr qint64 kMaxNs = std::numeric_limits<qint64>::max() / 2;
+    qint64 totalNs = 0;
+    qsizetype i = 0;
+    auto isDigit = [&v](qsizetype at) { return at < v.size() && v[at] >= '0' && v[at] <= '9'; };
+    while (i < v.size()) {
+        const qsizetype wholeStart = i;
+        while (isDigit(i)) {
+            ++i;
+        }
+        const QByteArrayView whole = v.sliced(wholeStart, i - wholeStart);
+        QByteArrayView fraction;
+        if (i < v.size() && v[i] == '.') {
+            const qsizetype fractionStart = ++i;
+            while (isDigit(i)) {
+                ++i;
+            }
+            fraction = v.sliced(fractionStart, i - fractionStart);
+        }
+        const auto unitNs = durationUnit(v, i);
+        const auto wholeValue = whole.isEmpty() ? std::optional<qint64>(0) : parseDigits(whole, 12);
+        const auto fractionValue = fraction.isEmpty() ? std::optional<qint64>(0) : parseDigits(fraction, 9);
+        if ((whole.isEmpty() && fraction.isEmpty()) || !unitNs || !wholeValue || !fractionValue
+            || *wholeValue > kMaxNs / *unitNs) {
+            return std::nullopt;
+        }
+        qint64 scale = 1;
+        for (qsizetype d = 0; d < fraction.size(); ++d) {
+            scale *= 10;
+        }
+        // Exact for every unit of a millisecond or more; below that, parts of a nanosecond are dropped.
+        const qint64 fractionNs =
+            *unitNs >= scale ? *fractionValue * (*unitNs / scale) : *fractionValue * *unitNs / scale;
+        totalNs += *wholeValue * *unitNs + fractionNs;
+        if (totalNs > kMaxNs) {
+            return std::nullopt;
+        }
+    }
+    if (v.isEmpty()) {
+        return std::nullopt;
+    }
+    return (totalNs + 999'999) / 1'000'000;
+}
+
+QJsonObject codexUsageFacts(const http::HeaderList &headers, qint64 nowMs)
+{
+    QJsonObject facts;
+    for (const auto &[prefix, window] : {std::pair{"x-codex-primary-", "5h"}, std::pair{"x-codex-secondary-", "7d"}}) {
+        auto header = [&headers, p = QByteArray(prefix)](const char *name) {
+            return http::headerValue(headers, QByteArray(p + name)).trimmed();
+        };
+        const QByteArray used = header("used-percent");
+        const QByteArray resetAfter = header("reset-after-seconds");
+        const QByteArray resetAt = header("reset-at");
+        if (used.isEmpty() && resetAfter.isEmpty() && resetAt.isEmpty() && header("window-minutes").isEmpty()) {
+            continue;
+        }
+        bool ok = false;
+        const double percent = used.toDouble(&ok);
+        const double utilization = ok && percent >= 0 ? percent / 100.0 : 0.0;
+        qint64 reset = 0;
+        if (const auto at = parseEpochSeconds(resetAt)) {
+            reset = *at / 1000;
+        } else if (const auto after = parseDigits(resetAfter, 12)) {
+            reset = nowMs / 1000 + *after;
+        }
+        facts.insert(QString::fromLatin1(window),
+                     QJsonObject{{u"utilization"_s, utilization},
+                                 {u"reset"_s, reset},
+                                 {u"status"_s, ok && percent >= 100.0 ? u"rejected"_s : u"allowed"_s}});
+    }
+    return facts;
 }
 
 QByteArray modelFamily(QByteArrayView model)

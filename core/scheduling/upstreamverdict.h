@@ -6,6 +6,7 @@
 
 #include <QByteArray>
 #include <QByteArrayView>
+#include <QJsonObject>
 #include <QString>
 #include <QtGlobal>
 
@@ -44,6 +45,7 @@ struct CooldownSettings
     int network = 300;
     int rateLimitWithoutReset = 60;
     int retryAfterCap = 1800;
+    int usageLimitWithoutReset = 3600; // Codex usage_limit_reached without resets_at / resets_in_seconds
 };
 
 struct Verdict
@@ -57,6 +59,10 @@ struct Verdict
 };
 
 // A complete response head (and its body, for 4xx/429 classification). requestModel is the model the request asked for.
+// 429 resets, in order: Codex usage_limit_reached body (resets_at, else resets_in_seconds, else
+// usageLimitWithoutReset; account-wide, uncapped), OpenAI insufficient_quota (retryAfterCap), the Anthropic unified
+// reset (uncapped), retry-after (capped), the later of x-ratelimit-reset-requests/-tokens (uncapped), else
+// rateLimitWithoutReset.
 Verdict judgeResponse(int status,
                       const rd::http::HeaderList &headers,
                       QByteArrayView body,
@@ -67,16 +73,32 @@ Verdict judgeResponse(int status,
 // ReauthorizationRequired (OAuth grant gone while refreshing) → Unauthorized, blocked; anything else → Network, no
 // cooldown.
 Verdict judgeTransportFailure(rd::ErrorCode code, qint64 nowMs, const CooldownSettings &s);
-// The first SSE event of a 200 stream. An Anthropic `event: error` is judged like the status its error.type stands for
-// (overloaded_error 529, rate_limit_error 429 without headers, api_error 500, authentication_error 401,
-// permission_error 403, invalid_request_error 400 …; unknown types 500); any other event → None.
+// The first decisive SSE event of a 200 stream (leading Responses preamble events are skipped, see isPreambleEvent).
+// An `event: error` (Anthropic error.type, Responses top-level code, Codex error.type usage_limit_reached), a
+// Responses `response.failed` (response.error.code rate_limit_exceeded 429, insufficient_quota, others 500) or a Chat
+// data line with a top-level error object is judged like the status its type or code stands for (overloaded_error
+// 529, rate_limit_error/rate_limit_exceeded/requests/tokens 429 without headers, api_error/server_error 500,
+// server_is_overloaded 503, authentication_error/invalid_api_key 401, permission_error 403, invalid_request_error
+// 400 …; unknown 500); any other event → None.
 Verdict
 judgeFirstStreamEvent(QByteArrayView firstEvent, QByteArrayView requestModel, qint64 nowMs, const CooldownSettings &s);
+
+// True for a complete SSE event named response.created, response.in_progress or response.queued (by its `event:`
+// line, else its data's "type"): a Responses stream's decisive event comes after these.
+bool isPreambleEvent(QByteArrayView event);
 
 // Integer seconds or an IMF-fixdate HTTP date ("Sun, 06 Nov 1994 08:49:37 GMT") → absolute epoch ms; garbage → nullopt.
 std::optional<qint64> parseRetryAfter(QByteArrayView value, qint64 nowMs);
 // Unix epoch seconds (unified rate-limit resets) → epoch ms; anything but a plain non-negative integer → nullopt.
 std::optional<qint64> parseEpochSeconds(QByteArrayView value);
+// OpenAI reset durations ("6ms", "20s", "1m30s", "6m0s", "1h2m3.5s"; units h m s ms us µs ns, fractions allowed)
+// → milliseconds, rounded up; anything else → nullopt.
+std::optional<qint64> parseOpenAIDuration(QByteArrayView value);
+// The Codex plan windows from x-codex-primary-* (→ "5h") and x-codex-secondary-* (→ "7d") response headers:
+// {"5h":{"utilization":<0–1>,"reset":<epoch s>,"status":"allowed"|"rejected"},…}, the shape the Claude unified
+// headers give. reset = -reset-at, else now + -reset-after-seconds (0 when neither); "rejected" at ≥ 100 %.
+// Empty when no such header is present.
+QJsonObject codexUsageFacts(const rd::http::HeaderList &headers, qint64 nowMs);
 // "opus", "sonnet", "haiku" or "fable" (first of these contained, case-insensitive, after a vendor prefix such as
 // "us.anthropic." or "ccr,"); empty when none.
 QByteArray modelFamily(QByteArrayView model);

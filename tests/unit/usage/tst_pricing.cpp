@@ -20,6 +20,14 @@ TokenUsage tokens(qint64 input, qint64 output, qint64 write5m = 0, qint64 write1
     u.seen = true;
     return u;
 }
+
+// As the OpenAI scanners report it: cached ⊂ input and reasoning ⊂ output (PROTOCOLS.md §7.8).
+TokenUsage openAI(qint64 input, qint64 cached, qint64 output, qint64 reasoning)
+{
+    TokenUsage u = tokens(input - cached, output, 0, 0, cached);
+    u.reasoningTokens = reasoning;
+    return u;
+}
 } // namespace
 
 Q_DECLARE_METATYPE(TokenUsage)
@@ -47,6 +55,18 @@ private slots:
         // gemini-2.5-pro: $1.25 / $10 up to 200k prompt tokens, $2.5 / $15 beyond.
         QTest::newRow("below 200k") << "gemini-2.5-pro"_ba << tokens(200000, 1000) << false << 0.26;
         QTest::newRow("above 200k") << "gemini-2.5-pro"_ba << tokens(200001, 1000) << false << 0.5150025;
+        // OpenAI: (input − cached) × input + cached × cache read + output × output; reasoning is inside output.
+        // gpt-5.1 and its codex models: $1.25 / $0.125 (cached) / $10 per million.
+        QTest::newRow("gpt-5.1, cached and reasoning")
+            << "gpt-5.1"_ba << openAI(900, 768, 120, 64) << false << 0.001461;
+        QTest::newRow("gpt-5.1-codex") << "gpt-5.1-codex"_ba << openAI(900, 768, 120, 64) << false << 0.001461;
+        QTest::newRow("gpt-5.1-codex-max") << "gpt-5.1-codex-max"_ba << openAI(900, 768, 120, 0) << false << 0.001461;
+        // gpt-5.2-codex: $1.75 / $0.175 / $14 per million.
+        QTest::newRow("gpt-5.2-codex") << "gpt-5.2-codex"_ba << openAI(10000, 8000, 1000, 500) << false << 0.0189;
+        // gpt-4o: $2.50 / $1.25 (cached) / $10 per million; an Azure deployment's provider-prefixed name.
+        QTest::newRow("gpt-4o, cached") << "gpt-4o"_ba << openAI(1500, 1280, 2, 0) << false << 0.00217;
+        QTest::newRow("azure/gpt-4o") << "azure/gpt-4o"_ba << openAI(1500, 1280, 2, 0) << false << 0.00217;
+        QTest::newRow("Azure dated model") << "gpt-4o-2024-11-20"_ba << openAI(1500, 1280, 2, 0) << false << 0.00217;
         QTest::newRow("unknown model, fallback price") << "my-own-model"_ba << tokens(1000000, 0) << false << 3.0;
     }
     void costsByHand()
@@ -74,6 +94,22 @@ private slots:
                                     << "claude-sonnet-4-5-20250929"_ba;
         QTest::newRow("case") << "Claude-Sonnet-4-5-20250929"_ba
                               << "claude-sonnet-4-5-20250929"_ba;
+        QTest::newRow("gpt-5.1") << "gpt-5.1"_ba
+                                 << "gpt-5.1"_ba;
+        QTest::newRow("gpt-5.1-codex, not gpt-5.1") << "gpt-5.1-codex"_ba
+                                                    << "gpt-5.1-codex"_ba;
+        QTest::newRow("gpt-5-codex, not gpt-5") << "gpt-5-codex"_ba
+                                                << "gpt-5-codex"_ba;
+        QTest::newRow("codex, any case") << "GPT-5.1-Codex"_ba
+                                         << "gpt-5.1-codex"_ba;
+        QTest::newRow("dated codex alias") << "gpt-5.1-codex-2025-11-13"_ba
+                                           << "gpt-5.1-codex"_ba;
+        QTest::newRow("azure/gpt-4o") << "azure/gpt-4o"_ba
+                                      << "gpt-4o"_ba;
+        QTest::newRow("azure/gpt-4o-mini") << "azure/gpt-4o-mini"_ba
+                                           << "gpt-4o-mini"_ba;
+        QTest::newRow("openai/ prefix") << "openai/gpt-5.2"_ba
+                                        << "gpt-5.2"_ba;
         QTest::newRow("unknown") << "nothing-like-it"_ba << QByteArray();
     }
     void findsModelsUnderTheirOtherNames()
