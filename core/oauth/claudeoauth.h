@@ -61,6 +61,9 @@ struct TokenSet
     QString accountUuid;
     QString email;
     QString organizationUuid;
+    // OpenAI (§5.3), from the id token: accountUuid then holds the ChatGPT user id, organizationUuid the organization.
+    QString chatgptAccountId;
+    QString planType;
 };
 
 // Client of the Claude token endpoint: JSON POSTs (§5.1) through the account's proxy (QNetworkProxy::NoProxy for a

@@ -91,11 +91,18 @@ void TokenRefresher::fetchSubscriptionFacts(const std::shared_ptr<const provider
     }
 }
 
-TokenRefresher::TokenRefresher(ClaudeOAuthEndpoints endpoints, qint64 marginMs, int backgroundIntervalMs, Hooks hooks)
-    : m_client(new ClaudeTokenClient(std::move(endpoints), this))
+TokenRefresher::TokenRefresher(
+    ClaudeOAuthEndpoints claude, OpenAIOAuthEndpoints openai, qint64 marginMs, int backgroundIntervalMs, Hooks hooks)
+    : m_client(new ClaudeTokenClient(std::move(claude), this))
+    , m_openai(new OpenAITokenClient(std::move(openai), this))
     , m_marginMs(marginMs)
     , m_backgroundIntervalMs(backgroundIntervalMs)
     , m_hooks(std::move(hooks))
+{}
+
+TokenRefresher::TokenRefresher(ClaudeOAuthEndpoints claude, qint64 marginMs, int backgroundIntervalMs, Hooks hooks)
+    : TokenRefresher(
+        std::move(claude), OpenAIOAuthEndpoints::defaults(), marginMs, backgroundIntervalMs, std::move(hooks))
 {}
 
 TokenRefresher::~TokenRefresher()
@@ -154,12 +161,11 @@ void TokenRefresher::startOrJoin(const std::shared_ptr<const providers::ConsoleA
         if (creds->expiresAtMs > nowMs()) {
             complete(account->id, {});
         } else {
-            account->state->health.markNeedsSignIn(true);
-            if (m_hooks.saveState) {
-                m_hooks.saveState(account->state->stateRow(account->id, nowMs()));
-            }
-            emit needsSignIn(account->id, u"the setup token has expired"_s);
-            complete(account->id, fail(ErrorCode::ReauthorizationRequired, u"the setup token has expired"_s));
+            const QString why = account->kind == providers::AccountKind::ClaudeOAuth
+                                    ? u"the setup token has expired"_s
+                                    : u"the token has expired and there is no refresh token"_s;
+            markNeedsSignIn(account, why);
+            complete(account->id, fail(ErrorCode::ReauthorizationRequired, why));
         }
         return;
     }
@@ -168,9 +174,24 @@ void TokenRefresher::startOrJoin(const std::shared_ptr<const providers::ConsoleA
     qCInfo(lcOAuth) << "refreshing the token of account" << account->id;
     auto oldRefresh = std::make_shared<SecretBytes>(creds->refreshToken.clone());
     auto proxyPassword = std::make_shared<SecretBytes>(creds->proxyPassword.clone());
-    m_client->refresh(creds->refreshToken, proxy, [this, account, oldRefresh, proxyPassword](Result<TokenSet> r) {
+    auto done = [this, account, oldRefresh, proxyPassword](Result<TokenSet> r) {
         onRefreshed(account, *oldRefresh, *proxyPassword, std::move(r));
-    });
+    };
+    if (account->kind == providers::AccountKind::OpenAIOAuth) {
+        m_openai->refresh(creds->refreshToken, proxy, std::move(done));
+    } else {
+        m_client->refresh(creds->refreshToken, proxy, std::move(done));
+    }
+}
+
+void TokenRefresher::markNeedsSignIn(const std::shared_ptr<const providers::ConsoleAccount> &account,
+                                     const QString &reason)
+{
+    account->state->health.markNeedsSignIn(true);
+    if (m_hooks.saveState) {
+        m_hooks.saveState(account->state->stateRow(account->id, nowMs()));
+    }
+    emit needsSignIn(account->id, reason);
 }
 
 void TokenRefresher::onRefreshed(const std::shared_ptr<const providers::ConsoleAccount> &account,
@@ -182,11 +203,7 @@ void TokenRefresher::onRefreshed(const std::shared_ptr<const providers::ConsoleA
     if (!result) {
         if (result.error().code == ErrorCode::ReauthorizationRequired) {
             qCWarning(lcOAuth) << "account" << account->id << "needs sign-in:" << result.error().detail;
-            account->state->health.markNeedsSignIn(true);
-            if (m_hooks.saveState) {
-                m_hooks.saveState(account->state->stateRow(account->id, now));
-            }
-            emit needsSignIn(account->id, result.error().detail);
+            markNeedsSignIn(account, result.error().detail);
         } else {
             qCWarning(lcOAuth) << "token refresh for account" << account->id << "failed:" << result.error().detail;
         }
@@ -208,11 +225,23 @@ void TokenRefresher::onRefreshed(const std::shared_ptr<const providers::ConsoleA
     if (m_hooks.persist) {
         m_hooks.persist(account->id, *sealed, result->expiresAtMs);
     }
+    bool stateChanged = false;
     if (account->state->health.availability(now, {}) == scheduling::Availability::NeedsSignIn) {
         account->state->health.markNeedsSignIn(false);
-        if (m_hooks.saveState) {
-            m_hooks.saveState(account->state->stateRow(account->id, now));
+        stateChanged = true;
+    }
+    if (account->kind == providers::AccountKind::OpenAIOAuth) {
+        // The id token of a ChatGPT refresh names the current plan (an upgrade shows up here).
+        if (!result->planType.isEmpty()) {
+            stateChanged |= account->state->mergeSubscriptionFacts(QJsonObject{{u"plan"_s, result->planType}});
         }
+        if (!result->chatgptAccountId.isEmpty() && result->chatgptAccountId != account->extra.chatgptAccountId) {
+            qCWarning(lcOAuth) << "account" << account->id << "now belongs to another ChatGPT workspace; sign in again"
+                               << "to switch the chatgpt-account-id";
+        }
+    }
+    if (stateChanged && m_hooks.saveState) {
+        m_hooks.saveState(account->state->stateRow(account->id, now));
     }
     qCInfo(lcOAuth) << "account" << account->id << "has a fresh token until"
                     << QDateTime::fromMSecsSinceEpoch(result->expiresAtMs).toString(Qt::ISODate);
@@ -247,6 +276,7 @@ void TokenRefresher::backgroundPass()
             && expires > 0 && expires - now < 2 * m_marginMs) {
             startOrJoin(account, Waiter{});
         } else if (availability == scheduling::Availability::Available
+                   && account->kind == providers::AccountKind::ClaudeOAuth
                    && now - m_factsFetchedMs.value(account->id, 0) >= kFactsIntervalMs) {
             // Only with a token that is not about to be replaced.
             m_factsFetchedMs.insert(account->id, now);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/oauth/claudeoauth.h"
+#include "core/oauth/openaioauth.h"
 #include "core/providers/console/consoleaccount.h"
 #include "core/relay/relaysnapshot.h"
 #include "core/store/records.h"
@@ -19,11 +20,11 @@
 
 namespace rd::oauth {
 
-// Keeps Claude subscription tokens fresh (PROTOCOLS.md §5.5): before use when a token expires within the margin,
-// and in the background for idle accounts. One refresh per account at a time — every request that needs it waits
-// for the same outcome. A new token pair replaces the old one at once in memory and atomically in the store, so the
-// refresh-token lineage never breaks. invalid_grant → the account needs sign-in and leaves the rotation.
-// Lives on the relay's control thread; refresh() may be called from any thread.
+// Keeps subscription tokens fresh (Claude and ChatGPT, by account kind) (PROTOCOLS.md §5.5): before use when a token
+// expires within the margin, and in the background for idle accounts. One refresh per account at a time — every request
+// that needs it waits for the same outcome. A new token pair replaces the old one at once in memory and atomically in
+// the store, so the refresh-token lineage never breaks. invalid_grant → the account needs sign-in and leaves the
+// rotation. Lives on the relay's control thread; refresh() may be called from any thread.
 class TokenRefresher : public QObject
 {
     Q_OBJECT
@@ -35,7 +36,13 @@ public:
     };
     using Done = std::function<void(Result<void>)>;
 
-    TokenRefresher(ClaudeOAuthEndpoints endpoints, qint64 marginMs, int backgroundIntervalMs, Hooks hooks);
+    TokenRefresher(ClaudeOAuthEndpoints claude,
+                   OpenAIOAuthEndpoints openai,
+                   qint64 marginMs,
+                   int backgroundIntervalMs,
+                   Hooks hooks);
+    // ChatGPT accounts then refresh against OpenAIOAuthEndpoints::defaults().
+    TokenRefresher(ClaudeOAuthEndpoints claude, qint64 marginMs, int backgroundIntervalMs, Hooks hooks);
     ~TokenRefresher() override;
 
     // Any thread. `done` runs through `mailbox` (on the caller's thread), or is dropped when the mailbox closed.
@@ -62,10 +69,13 @@ private:
                      Result<TokenSet> result);
     void complete(const QString &accountId, const Result<void> &result);
     void backgroundPass();
+    void markNeedsSignIn(const std::shared_ptr<const providers::ConsoleAccount> &account, const QString &reason);
     // Subscription facts from the provider's own endpoints (plan, 5-hour and weekly utilisation), now and then.
+    // Claude only; a ChatGPT account's plan comes with each refresh (the id token).
     void fetchSubscriptionFacts(const std::shared_ptr<const providers::ConsoleAccount> &account);
 
     ClaudeTokenClient *m_client;
+    OpenAITokenClient *m_openai;
     qint64 m_marginMs;
     int m_backgroundIntervalMs;
     Hooks m_hooks;

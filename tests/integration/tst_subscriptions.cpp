@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Claude subscription (OAuth) accounts on the real relay against a mock token endpoint and mock upstreams: refresh
 // before use (once, however many requests wait), rotation kept in the store, invalid_grant → needs sign-in and
-// failover, one refresh-and-retry on 401, the OAuth beta and Bearer header, the personal-use guardrail.
+// failover, one refresh-and-retry on 401, the OAuth beta and Bearer header, the personal-use guardrail; and a ChatGPT
+// (openai-oauth) account refreshed by the same TokenRefresher against the mock's OpenAI endpoint.
+#include "core/oauth/openaioauth.h"
+#include "core/oauth/tokenrefresher.h"
 #include "core/providers/console/consoleaccount.h"
 #include "tests/support/mockoauthserver.h"
 #include "tests/support/mockupstream.h"
@@ -219,6 +222,92 @@ private slots:
             QJsonDocument::fromJson(m_relay->db().accountStates()->value(m_accountId).subscription.toUtf8()).object();
         QCOMPARE(facts[u"5h"_s][u"reset"_s].toInteger(), 1764340000);
         QCOMPARE(facts[u"7d"_s][u"utilization"_s].toDouble(), 0.13);
+    }
+
+    // The refresher dispatches on the account kind: a ChatGPT account goes to the OpenAI token endpoint (form-encoded),
+    // its rotated pair is persisted and used for the next refresh, and a dead grant means "needs sign-in".
+    void openaiAccountIsRefreshedWithRotation()
+    {
+        auto sealer = std::make_shared<const rd::secrets::Sealer>(rd::secrets::Sealer::generateKey());
+        rd::oauth::TokenSet tokens;
+        tokens.accessToken = rd::SecretBytes("oai-old-access-token"_ba);
+        const QByteArray original = m_oauth->issueOpenAIRefreshToken();
+        tokens.refreshToken = rd::SecretBytes(QByteArray(original));
+        tokens.expiresAtMs = QDateTime::currentMSecsSinceEpoch() + 10'000;
+        tokens.chatgptAccountId = QString::fromLatin1(rd::test::MockOAuthServer::kChatGPTAccountId);
+        tokens.planType = u"free"_s;
+        const auto record = rd::oauth::openAIAccountRecord(u"chatgpt"_s, tokens, *sealer, {}, {}, {});
+        QVERIFY(record.has_value());
+        auto built = rd::providers::consoleAccountFromRecord(*record, nullptr);
+        QVERIFY(built.has_value());
+        const auto account = std::make_shared<const rd::providers::ConsoleAccount>(std::move(*built));
+        auto snapshot = std::make_shared<rd::relay::RelaySnapshot>();
+        snapshot->sealer = sealer;
+        snapshot->accounts = {account};
+
+        QList<std::pair<QString, QByteArray>> persisted;
+        rd::oauth::TokenRefresher::Hooks hooks;
+        hooks.persist = [&persisted](QString id, QByteArray sealed, qint64) { persisted.append({id, sealed}); };
+        rd::oauth::OpenAIOAuthEndpoints openai = rd::oauth::OpenAIOAuthEndpoints::defaults();
+        openai.tokenUrl = m_oauth->openaiTokenUrl();
+        rd::oauth::ClaudeOAuthEndpoints claude = rd::oauth::ClaudeOAuthEndpoints::defaults();
+        claude.tokenUrl = m_oauth->tokenUrl();
+        rd::oauth::TokenRefresher refresher(claude, openai, 300'000, 3'600'000, hooks);
+        refresher.setSnapshot(snapshot);
+        QSignalSpy signedOut(&refresher, &rd::oauth::TokenRefresher::needsSignIn);
+        QObject context;
+        auto mailbox = std::make_shared<rd::Mailbox>(&context);
+        const auto refreshOnce = [&]() -> std::optional<rd::Result<void>> {
+            std::optional<rd::Result<void>> out;
+            refresher.refresh(account, mailbox, [&out](rd::Result<void> r) { out = std::move(r); });
+            if (!QTest::qWaitFor([&out] { return out.has_value(); }, 10000)) {
+                return std::nullopt;
+            }
+            return out;
+        };
+
+        const auto first = refreshOnce();
+        QVERIFY(first && first->has_value());
+        QCOMPARE(m_oauth->refreshCount(), 1);
+        QVERIFY(m_oauth->lastContentType().startsWith("application/x-www-form-urlencoded"));
+        QCOMPARE(persisted.size(), 1);
+        QCOMPARE(persisted.first().first, account->id);
+        const auto plain = sealer->unseal(persisted.first().second, account->id.toUtf8());
+        QVERIFY(plain.has_value());
+        const auto stored = rd::providers::decodeCredentials(*plain);
+        QVERIFY(stored.has_value());
+        QVERIFY(stored->apiKey.expose().startsWith("oai-access-mock-"));
+        QVERIFY(stored->refreshToken.expose().startsWith("rt_mock_"));
+        QVERIFY(m_oauth->isRefreshTokenValid(stored->refreshToken.expose().toByteArray()));
+        QVERIFY(!m_oauth->isRefreshTokenValid(original));
+        QVERIFY(stored->expiresAtMs > QDateTime::currentMSecsSinceEpoch() + 3'600'000);
+        QVERIFY(account->state->subscriptionFacts().contains(u"\"plan\":\"plus\""_s)); // from the new id token
+
+        // The next refresh presents the rotated token (from memory: the store round-trip has not happened here).
+        const QByteArray rotated = stored->refreshToken.expose().toByteArray();
+        const auto second = refreshOnce();
+        QVERIFY(second && second->has_value());
+        QCOMPARE(m_oauth->refreshCount(), 2);
+        QVERIFY(m_oauth->lastRequestBody().contains(QByteArray("refresh_token=" + rotated)));
+        QVERIFY(!m_oauth->isRefreshTokenValid(rotated));
+
+        // An answer without a refresh token keeps the current one.
+        m_oauth->setOmitRefreshToken(true);
+        const QByteArray current =
+            rd::providers::openCredentials(sealer.get(), *account)->refreshToken.expose().toByteArray();
+        const auto third = refreshOnce();
+        QVERIFY(third && third->has_value());
+        QCOMPARE(rd::providers::openCredentials(sealer.get(), *account)->refreshToken.expose().toByteArray(), current);
+
+        m_oauth->revokeAll();
+        const auto dead = refreshOnce();
+        QVERIFY(dead && !dead->has_value());
+        QCOMPARE(dead->error().code, rd::ErrorCode::ReauthorizationRequired);
+        QCOMPARE(signedOut.size(), 1);
+        QCOMPARE(signedOut.first().first().toString(), account->id);
+        QCOMPARE(account->state->health.availability(QDateTime::currentMSecsSinceEpoch(), {}),
+                 rd::scheduling::Availability::NeedsSignIn);
+        mailbox->close();
     }
 };
 

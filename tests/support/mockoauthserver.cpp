@@ -3,14 +3,17 @@
 
 #include "core/http/requestparser.h"
 #include "core/oauth/claudeoauth.h"
+#include "core/oauth/openaioauth.h"
 
 #include <QCryptographicHash>
 #include <QHostAddress>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTimer>
+#include <QUrlQuery>
 
 using namespace Qt::StringLiterals;
 
@@ -34,6 +37,43 @@ QByteArray errorBody(const char *error, const char *description)
 QByteArray field(const QJsonObject &json, const char *name)
 {
     return json.value(QLatin1StringView(name)).toString().toUtf8();
+}
+
+QByteArray base64Url(const QByteArray &bytes)
+{
+    return bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+}
+
+// An unsigned id token (header.payload.signature) with the claims the OpenAI token endpoint puts in it.
+QByteArray mockIdToken()
+{
+    using S = MockOAuthServer;
+    const QJsonArray organizations{
+        QJsonObject{{u"id"_s, u"org-MockOther01"_s}, {u"is_default"_s, false}, {u"role"_s, u"reader"_s}},
+        QJsonObject{{u"id"_s, QString::fromLatin1(S::kDefaultOrganization)},
+                    {u"is_default"_s, true},
+                    {u"role"_s, u"owner"_s},
+                    {u"title"_s, u"Personal"_s}}};
+    const QJsonObject auth{{u"chatgpt_account_id"_s, QString::fromLatin1(S::kChatGPTAccountId)},
+                           {u"chatgpt_plan_type"_s, QString::fromLatin1(S::kPlanType)},
+                           {u"chatgpt_user_id"_s, QString::fromLatin1(S::kChatGPTUserId)},
+                           {u"user_id"_s, QString::fromLatin1(S::kChatGPTUserId)},
+                           {u"organizations"_s, organizations}};
+    const QJsonObject payload{{u"iss"_s, u"https://auth.openai.com"_s},
+                              {u"aud"_s, QJsonArray{rd::oauth::OpenAIOAuthEndpoints::defaults().clientId}},
+                              {u"email"_s, QString::fromLatin1(S::kEmail)},
+                              {u"email_verified"_s, true},
+                              {u"https://api.openai.com/auth"_s, auth}};
+    return base64Url("{\"alg\":\"RS256\",\"typ\":\"JWT\"}") + '.'
+           + base64Url(QJsonDocument(payload).toJson(QJsonDocument::Compact)) + '.' + base64Url("mock-signature");
+}
+
+QByteArray openaiErrorBody(const char *code, const char *message)
+{
+    const QJsonObject inner{{u"message"_s, QString::fromLatin1(message)},
+                            {u"type"_s, u"invalid_request_error"_s},
+                            {u"code"_s, QString::fromLatin1(code)}};
+    return QJsonDocument(QJsonObject{{u"error"_s, inner}}).toJson(QJsonDocument::Compact);
 }
 
 } // namespace
@@ -124,6 +164,8 @@ MockOAuthServer::MockOAuthServer(QObject *parent)
     : QObject(parent)
     , m_clientId(rd::oauth::ClaudeOAuthEndpoints::defaults().clientId.toLatin1())
     , m_redirectUri(rd::oauth::ClaudeOAuthEndpoints::defaults().redirectUri.toLatin1())
+    , m_openaiClientId(rd::oauth::OpenAIOAuthEndpoints::defaults().clientId.toLatin1())
+    , m_openaiRedirectUri(rd::oauth::OpenAIOAuthEndpoints::defaults().redirectUri.toLatin1())
 {}
 
 MockOAuthServer::~MockOAuthServer()
@@ -154,6 +196,29 @@ quint16 MockOAuthServer::port() const
 QString MockOAuthServer::tokenUrl() const
 {
     return u"http://127.0.0.1:%1/v1/oauth/token"_s.arg(port());
+}
+
+QString MockOAuthServer::openaiTokenUrl() const
+{
+    return u"http://127.0.0.1:%1/oauth/token"_s.arg(port());
+}
+
+void MockOAuthServer::setOpenAIClient(const QByteArray &clientId, const QByteArray &redirectUri)
+{
+    m_openaiClientId = clientId;
+    m_openaiRedirectUri = redirectUri;
+}
+
+QByteArray MockOAuthServer::issueOpenAIRefreshToken()
+{
+    const QByteArray token = "rt_mock_" + QByteArray::number(++m_issued);
+    m_openaiRefreshTokens.insert(token);
+    return token;
+}
+
+void MockOAuthServer::setOmitIdToken(bool omit)
+{
+    m_omitIdToken = omit;
 }
 
 void MockOAuthServer::setClient(const QByteArray &clientId, const QByteArray &redirectUri)
@@ -197,6 +262,7 @@ void MockOAuthServer::setResponseDelayMs(int ms)
 void MockOAuthServer::revokeAll()
 {
     m_refreshTokens.clear();
+    m_openaiRefreshTokens.clear();
 }
 
 MockOAuthServer::Answer MockOAuthServer::answer(const QByteArray &method,
@@ -208,6 +274,9 @@ MockOAuthServer::Answer MockOAuthServer::answer(const QByteArray &method,
     m_lastBody = body;
     m_lastContentType = type;
     emit requestReceived();
+    if (path == "/oauth/token" && method == "POST") {
+        return answerOpenAI(body, type);
+    }
     if (path != "/v1/oauth/token") {
         return Answer{404, errorBody("not_found", "No such endpoint")};
     }
@@ -293,6 +362,73 @@ MockOAuthServer::Answer MockOAuthServer::issueTokens(const QByteArray &scope, in
     json.insert(
         u"account"_s,
         QJsonObject{{u"uuid"_s, QString::fromLatin1(kAccountUuid)}, {u"email_address"_s, QString::fromLatin1(kEmail)}});
+    return Answer{200, QJsonDocument(json).toJson(QJsonDocument::Compact)};
+}
+
+MockOAuthServer::Answer MockOAuthServer::answerOpenAI(const QByteArray &body, const QByteArray &type)
+{
+    const QUrlQuery form(QString::fromUtf8(body));
+    const auto value = [&form](const char *name) {
+        return form.queryItemValue(QString::fromLatin1(name), QUrl::FullyDecoded).toUtf8();
+    };
+    const QByteArray grant = value("grant_type");
+    if (grant == "authorization_code") {
+        ++m_exchangeCount;
+    } else if (grant == "refresh_token") {
+        ++m_refreshCount;
+    }
+    if (!m_failures.isEmpty()) {
+        return m_failures.takeFirst();
+    }
+    if (!type.startsWith("application/x-www-form-urlencoded") || grant.isEmpty()) {
+        return Answer{400, errorBody("invalid_request", "Expected a form-encoded body")};
+    }
+    if (value("client_id") != m_openaiClientId) {
+        return Answer{401, errorBody("invalid_client", "Unknown client_id")};
+    }
+    if (grant == "authorization_code") {
+        if (value("redirect_uri") != m_openaiRedirectUri) {
+            return Answer{400, errorBody("invalid_grant", "Redirect URI mismatch")};
+        }
+        const auto pending = m_codes.constFind(value("code"));
+        if (pending == m_codes.constEnd()) {
+            return Answer{400, errorBody("invalid_grant", "Invalid or expired authorization code")};
+        }
+        const QByteArray challenge = pending->challenge;
+        m_codes.erase(pending); // single use, good or bad
+        const QByteArray verifier = value("code_verifier");
+        if (verifier.isEmpty()
+            || base64Url(QCryptographicHash::hash(verifier, QCryptographicHash::Sha256)) != challenge) {
+            return Answer{400, errorBody("invalid_grant", "Invalid code verifier")};
+        }
+        return issueOpenAITokens();
+    }
+    if (grant == "refresh_token") {
+        if (!m_openaiRefreshTokens.remove(value("refresh_token"))) { // rotation: a used token is dead
+            return Answer{401,
+                          openaiErrorBody("refresh_token_reused",
+                                          "Your refresh token has already been used to generate a new access token.")};
+        }
+        return issueOpenAITokens();
+    }
+    return Answer{400, errorBody("unsupported_grant_type", "Unsupported grant_type")};
+}
+
+MockOAuthServer::Answer MockOAuthServer::issueOpenAITokens()
+{
+    const QByteArray n = QByteArray::number(++m_issued);
+    QJsonObject json;
+    json.insert(u"access_token"_s, QString::fromLatin1(QByteArray("oai-access-mock-" + n)));
+    if (!m_omitRefreshToken) {
+        const QByteArray refresh = "rt_mock_" + n;
+        m_openaiRefreshTokens.insert(refresh);
+        json.insert(u"refresh_token"_s, QString::fromLatin1(refresh));
+    }
+    if (!m_omitIdToken) {
+        json.insert(u"id_token"_s, QString::fromLatin1(mockIdToken()));
+    }
+    json.insert(u"expires_in"_s, m_expiresIn);
+    json.insert(u"token_type"_s, u"Bearer"_s);
     return Answer{200, QJsonDocument(json).toJson(QJsonDocument::Compact)};
 }
 
