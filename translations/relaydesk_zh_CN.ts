@@ -472,6 +472,14 @@
         <source>Cooldowns: %1</source>
         <translation>冷却时间：%1</translation>
     </message>
+    <message>
+        <source>S&amp;hare with keys that are not the owner&apos;s</source>
+        <translation>与非所有者的密钥共享(&amp;H)</translation>
+    </message>
+    <message>
+        <source>A subscription is personal. Sharing it with other people&apos;s keys may break the provider&apos;s terms and can get the subscription suspended.</source>
+        <translation>订阅归个人所有。将其共享给他人的密钥可能违反服务商的条款，并可能导致订阅被停用。</translation>
+    </message>
 </context>
 <context>
     <name>rd::ui::ClaudeSignInWizard</name>

@@ -261,6 +261,7 @@ private slots:
         QCOMPARE(dialog->findChild<QLineEdit *>(u"baseUrl"_s)->text(), u"https://api.openai.com"_s);
         QVERIFY(rowVisible(dialog, u"userAgent"_s));
         QVERIFY(!rowVisible(dialog, u"deployment"_s));
+        QVERIFY(!rowVisible(dialog, u"shared"_s)); // only subscriptions are personal
         QVERIFY(!okButton(dialog)->isEnabled());
         type(dialog, u"name"_s, u"team openai"_s);
         type(dialog, u"baseUrl"_s, u"ftp://api.openai.com"_s);
@@ -391,6 +392,10 @@ private slots:
         QVERIFY(dialog);
         QVERIFY(!rowVisible(dialog, u"apiKey"_s)); // tokens come from signing in
         QVERIFY(!rowVisible(dialog, u"deployment"_s));
+        QVERIFY(rowVisible(dialog, u"shared"_s)); // personal until shared, like a Claude subscription
+        QVERIFY(!rowVisible(dialog, u"sharedWarning"_s));
+        dialog->findChild<QCheckBox *>(u"shared"_s)->setChecked(true);
+        QVERIFY(rowVisible(dialog, u"sharedWarning"_s));
         auto *priority = dialog->findChild<QSpinBox *>(u"priority"_s);
         priority->setValue(7);
         type(dialog, u"proxyUrl"_s, u"socks5://erin@127.0.0.1:1080"_s);
@@ -401,6 +406,8 @@ private slots:
 
         const auto stored = *storedAccount(f.relay.db(), u"codex"_s);
         QCOMPARE(stored.priority, 7);
+        QVERIFY(!before.sharedWithOthers);
+        QVERIFY(stored.sharedWithOthers);
         QCOMPARE(stored.extra, before.extra); // the account id stays
         auto plain = f.relay.sealer().unseal(stored.sealedCredentials, stored.id.toUtf8());
         QVERIFY(plain);

@@ -106,6 +106,16 @@ AddConsoleAccountDialog::AddConsoleAccountDialog(std::shared_ptr<const secrets::
     form->addRow(tr("&Group:"), m_group);
     form->addRow(QString(), m_dedicated);
     form->addRow(tr("Coo&ldowns:"), m_cooldowns);
+    m_shared = new QCheckBox(tr("S&hare with keys that are not the owner's"), this);
+    m_shared->setObjectName(u"shared"_s);
+    m_sharedWarning = new QLabel(tr("A subscription is personal. Sharing it with other people's keys may break the "
+                                    "provider's terms and can get the subscription suspended."),
+                                 this);
+    m_sharedWarning->setObjectName(u"sharedWarning"_s);
+    m_sharedWarning->setWordWrap(true);
+    m_sharedWarning->setStyleSheet(u"QLabel { color: #b02a37; }"_s);
+    form->addRow(QString(), m_shared);
+    form->addRow(QString(), m_sharedWarning);
     layout->addLayout(form);
     m_errorLabel = new QLabel(this);
     m_errorLabel->setObjectName(u"errorLabel"_s);
@@ -137,6 +147,9 @@ AddConsoleAccountDialog::AddConsoleAccountDialog(std::shared_ptr<const secrets::
                             m_cooldowns}) {
         connect(edit, &QLineEdit::textChanged, this, &AddConsoleAccountDialog::validate);
     }
+    connect(m_shared, &QCheckBox::toggled, this, [this](bool shared) {
+        m_form->setRowVisible(m_sharedWarning, shared && m_form->isRowVisible(m_shared));
+    });
     connect(m_v1Api, &QCheckBox::toggled, this, [this](bool v1) {
         m_apiVersion->setEnabled(!v1);
         validate();
@@ -184,6 +197,9 @@ void AddConsoleAccountDialog::setKind(providers::AccountKind kind)
     }
     m_form->setRowVisible(m_userAgent, showsUserAgent(kind));
     m_form->setRowVisible(m_apiKey, !providers::isOAuthKind(kind)); // tokens come from signing in, not from typing
+    // Sharing is a setting of an existing subscription, never of a new account (sign-in always makes it personal).
+    m_form->setRowVisible(m_shared, isEditing() && providers::isOAuthKind(kind));
+    m_form->setRowVisible(m_sharedWarning, m_form->isRowVisible(m_shared) && m_shared->isChecked());
 }
 
 void AddConsoleAccountDialog::editAccount(const store::AccountRecord &existing)
@@ -212,6 +228,7 @@ void AddConsoleAccountDialog::editAccount(const store::AccountRecord &existing)
     m_maxConcurrency->setValue(existing.maxConcurrency);
     m_group->setText(existing.groupName);
     m_dedicated->setChecked(existing.dedicated);
+    m_shared->setChecked(existing.sharedWithOthers);
     m_cooldowns->setText(existing.cooldownOverrides);
     validate();
 }
@@ -277,6 +294,9 @@ Result<store::AccountRecord> AddConsoleAccountDialog::record() const
     r.priority = m_priority->value();
     r.maxConcurrency = m_maxConcurrency->value();
     r.dedicated = m_dedicated->isChecked();
+    if (isEditing() && providers::isOAuthKind(m_kind)) {
+        r.sharedWithOthers = m_shared->isChecked();
+    }
     r.cooldownOverrides = m_cooldowns->text().trimmed();
     if (showsUserAgent(m_kind)) {
         r.userAgent = m_userAgent->text().trimmed();

@@ -77,6 +77,8 @@ private:
     QLineEdit *m_group = nullptr;
     QCheckBox *m_dedicated = nullptr;
     QLineEdit *m_cooldowns = nullptr;
+    QCheckBox *m_shared = nullptr; // subscriptions (Claude and ChatGPT): the personal-use guardrail's explicit switch
+    QLabel *m_sharedWarning = nullptr;
     QLabel *m_errorLabel = nullptr;
     QDialogButtonBox *m_buttons = nullptr;
 };
