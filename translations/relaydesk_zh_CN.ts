@@ -398,7 +398,7 @@
     </message>
     <message>
         <source>&amp;User-Agent:</source>
-        <translation>User-Agent(&amp;U)：</translation>
+        <translation>用户代理 User-Agent(&amp;U)：</translation>
     </message>
     <message>
         <source>Coo&amp;ldowns:</source>
