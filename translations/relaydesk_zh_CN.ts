@@ -90,6 +90,38 @@
         <source>Cost</source>
         <translation>费用</translation>
     </message>
+    <message>
+        <source>ChatGPT (Codex)</source>
+        <translation>ChatGPT（Codex）</translation>
+    </message>
+    <message>
+        <source>OpenAI Responses</source>
+        <translation>OpenAI Responses</translation>
+    </message>
+    <message>
+        <source>Azure OpenAI</source>
+        <translation>Azure OpenAI</translation>
+    </message>
+    <message>
+        <source>deployment %1</source>
+        <translation>部署 %1</translation>
+    </message>
+    <message>
+        <source>v1 API</source>
+        <translation>v1 API</translation>
+    </message>
+    <message>
+        <source>api-version %1</source>
+        <translation>api-version %1</translation>
+    </message>
+    <message>
+        <source>priced as %1</source>
+        <translation>按 %1 计价</translation>
+    </message>
+    <message>
+        <source>plan %1</source>
+        <translation>套餐 %1</translation>
+    </message>
 </context>
 <context>
     <name>rd::ui::AccountsPage</name>
@@ -184,6 +216,18 @@
     <message>
         <source>Accounts</source>
         <translation>账户</translation>
+    </message>
+    <message>
+        <source>Add &amp;OpenAI account</source>
+        <translation>添加 OpenAI 账户(&amp;O)</translation>
+    </message>
+    <message>
+        <source>OpenAI &amp;Responses API key…</source>
+        <translation>OpenAI Responses API 密钥(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>&amp;Azure OpenAI deployment…</source>
+        <translation>Azure OpenAI 部署(&amp;A)…</translation>
     </message>
 </context>
 <context>
@@ -315,6 +359,126 @@
     <message>
         <source>The credentials cannot be sealed: %1</source>
         <translation>无法加密凭据：%1</translation>
+    </message>
+    <message>
+        <source>the deployment&apos;s name, e.g. gpt-4o-prod</source>
+        <translation>部署名称，例如 gpt-4o-prod</translation>
+    </message>
+    <message>
+        <source>Use the v1 API (no api-version)</source>
+        <translation>使用 v1 API（不带 api-version）</translation>
+    </message>
+    <message>
+        <source>optional: the deployed model for prices, e.g. gpt-4o</source>
+        <translation>可选：用于计价的已部署模型，例如 gpt-4o</translation>
+    </message>
+    <message>
+        <source>optional: sent instead of the client&apos;s User-Agent</source>
+        <translation>可选：代替客户端的 User-Agent 发送</translation>
+    </message>
+    <message>
+        <source>Only for keys bound to this account</source>
+        <translation>仅供绑定到此账户的密钥使用</translation>
+    </message>
+    <message>
+        <source>optional JSON of seconds, e.g. {&quot;overloaded&quot;: 30, &quot;serverError&quot;: 120}</source>
+        <translation>可选 JSON（单位：秒），例如 {&quot;overloaded&quot;: 30, &quot;serverError&quot;: 120}</translation>
+    </message>
+    <message>
+        <source>&amp;Deployment:</source>
+        <translation>部署(&amp;D)：</translation>
+    </message>
+    <message>
+        <source>API &amp;version:</source>
+        <translation>API 版本(&amp;V)：</translation>
+    </message>
+    <message>
+        <source>Pricing mo&amp;del:</source>
+        <translation>计价模型(&amp;D)：</translation>
+    </message>
+    <message>
+        <source>&amp;User-Agent:</source>
+        <translation>用户代理 User-Agent(&amp;U)：</translation>
+    </message>
+    <message>
+        <source>Coo&amp;ldowns:</source>
+        <translation>冷却时间(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>Add OpenAI Responses account</source>
+        <translation>添加 OpenAI Responses 账户</translation>
+    </message>
+    <message>
+        <source>e.g. team OpenAI</source>
+        <translation>例如：团队 OpenAI</translation>
+    </message>
+    <message>
+        <source>sk-…</source>
+        <translation>sk-…</translation>
+    </message>
+    <message>
+        <source>Add Azure OpenAI account</source>
+        <translation>添加 Azure OpenAI 账户</translation>
+    </message>
+    <message>
+        <source>e.g. azure east</source>
+        <translation>例如：azure 东部</translation>
+    </message>
+    <message>
+        <source>the resource&apos;s key (Keys and Endpoint)</source>
+        <translation>资源的密钥（“密钥和终结点”页面）</translation>
+    </message>
+    <message>
+        <source>https://RESOURCE.openai.azure.com</source>
+        <translation>https://资源名.openai.azure.com</translation>
+    </message>
+    <message>
+        <source>&amp;Endpoint:</source>
+        <translation>终结点(&amp;E)：</translation>
+    </message>
+    <message>
+        <source>optional JSON, e.g. {&quot;gpt-5&quot;: &quot;gpt-5-codex&quot;}</source>
+        <translation>可选 JSON，例如 {&quot;gpt-5&quot;: &quot;gpt-5-codex&quot;}</translation>
+    </message>
+    <message>
+        <source>optional JSON: client model → deployment model, e.g. {&quot;gpt-4o-mini&quot;: &quot;gpt-4o&quot;}</source>
+        <translation>可选 JSON：客户端模型 → 部署模型，例如 {&quot;gpt-4o-mini&quot;: &quot;gpt-4o&quot;}</translation>
+    </message>
+    <message>
+        <source>Base URL: enter the API&apos;s base (e.g. https://api.openai.com or …/v1), without /responses.</source>
+        <translation>基础 URL：请输入 API 的基础地址（例如 https://api.openai.com 或 …/v1），不要带 /responses。</translation>
+    </message>
+    <message>
+        <source>Endpoint: enter only the resource&apos;s address, e.g. https://RESOURCE.openai.azure.com</source>
+        <translation>终结点：只需输入资源地址，例如 https://资源名.openai.azure.com</translation>
+    </message>
+    <message>
+        <source>Enter the deployment&apos;s name.</source>
+        <translation>请输入部署名称。</translation>
+    </message>
+    <message>
+        <source>Deployment: use only letters, digits, “-”, “_” and “.” (the name shown in Azure AI Foundry).</source>
+        <translation>部署：只能使用字母、数字、“-”、“_”和“.”（即 Azure AI Foundry 中显示的名称）。</translation>
+    </message>
+    <message>
+        <source>API version: expected a date such as 2024-10-21 or 2025-04-01-preview, or choose the v1 API.</source>
+        <translation>API 版本：应为日期，例如 2024-10-21 或 2025-04-01-preview，或选择 v1 API。</translation>
+    </message>
+    <message>
+        <source>Endpoint: %1</source>
+        <translation>终结点：%1</translation>
+    </message>
+    <message>
+        <source>Cooldowns: %1</source>
+        <translation>冷却时间：%1</translation>
+    </message>
+    <message>
+        <source>S&amp;hare with keys that are not the owner&apos;s</source>
+        <translation>与非所有者的密钥共享(&amp;H)</translation>
+    </message>
+    <message>
+        <source>A subscription is personal. Sharing it with other people&apos;s keys may break the provider&apos;s terms and can get the subscription suspended.</source>
+        <translation>订阅归个人所有。将其共享给他人的密钥可能违反服务商的条款，并可能导致订阅被停用。</translation>
     </message>
 </context>
 <context>

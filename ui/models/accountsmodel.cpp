@@ -37,13 +37,46 @@ const AccountRow *AccountsModel::rowAt(int row) const
 
 QString AccountsModel::typeText(const QString &type)
 {
-    if (type == QLatin1String(providers::kClaudeConsoleType)) {
-        return tr("Console");
+    const std::optional<providers::AccountKind> kind = providers::accountKindFromType(type);
+    if (!kind) {
+        return type; // a type this version does not know: as stored
     }
-    if (type == QLatin1String(providers::kClaudeOAuthType)) {
+    switch (*kind) {
+    case providers::AccountKind::ClaudeConsole:
+        return tr("Console");
+    case providers::AccountKind::ClaudeOAuth:
         return tr("Subscription");
+    case providers::AccountKind::OpenAIOAuth:
+        return tr("ChatGPT (Codex)");
+    case providers::AccountKind::OpenAIResponses:
+        return tr("OpenAI Responses");
+    case providers::AccountKind::AzureOpenAI:
+        return tr("Azure OpenAI");
     }
     return type;
+}
+
+QString AccountsModel::detailText(const QString &type, const QString &extraJson, const QString &plan)
+{
+    const auto kind = providers::accountKindFromType(type);
+    const providers::AccountExtra extra =
+        providers::AccountExtra::fromJson(extraJson).value_or(providers::AccountExtra{});
+    QStringList parts;
+    if (kind == providers::AccountKind::AzureOpenAI) {
+        parts << tr("deployment %1").arg(extra.azureDeployment)
+              << (extra.azureApiVersion.isEmpty() ? tr("v1 API") : tr("api-version %1").arg(extra.azureApiVersion));
+        if (!extra.pricingModel.isEmpty()) {
+            parts << tr("priced as %1").arg(extra.pricingModel);
+        }
+    } else if (kind && providers::isOAuthKind(*kind)) {
+        if (!plan.isEmpty()) {
+            parts << tr("plan %1").arg(plan);
+        }
+        if (!extra.email.isEmpty()) {
+            parts << extra.email;
+        }
+    }
+    return parts.join(u" · "_s);
 }
 
 int AccountsModel::rowCount(const QModelIndex &parent) const
@@ -71,6 +104,12 @@ QVariant AccountsModel::data(const QModelIndex &index, int role) const
     }
     if (role == Qt::ToolTipRole && index.column() == Name) {
         return r->id;
+    }
+    if (role == Qt::ToolTipRole && index.column() == Type) {
+        return r->detail.isEmpty() ? QVariant() : QVariant(r->detail);
+    }
+    if (role == Qt::ToolTipRole && index.column() == Status) {
+        return r->status; // long cooldown reasons are cut off by the column
     }
     if (role != Qt::DisplayRole) {
         return {};

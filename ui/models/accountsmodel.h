@@ -20,6 +20,7 @@ struct AccountRow
     bool enabled = true;
     qint64 requests = 0;
     double costUsd = 0;
+    QString detail; // per type: "deployment gpt-4o · v1 API", "plan plus · me@example.com", … (the type's tooltip)
 };
 
 // The accounts table; lives on the GUI thread, filled by the page. The enabled box calls back instead of writing.
@@ -46,6 +47,9 @@ public:
     void setRows(QList<AccountRow> rows); // same ids in the same order: updated in place (selection kept)
     const AccountRow *rowAt(int row) const;
     static QString typeText(const QString &type);
+    // The type's settings worth seeing in the table: Azure deployment and API version, a subscription's plan and
+    // e-mail. Empty when there is nothing to add.
+    static QString detailText(const QString &type, const QString &extraJson, const QString &plan);
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;

@@ -17,6 +17,7 @@
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
+#include <QMenu>
 #include <QMessageBox>
 #include <QPointer>
 #include <QPushButton>
@@ -34,7 +35,8 @@ constexpr int kRefreshMs = 5000;
 // pair the relay has replaced since (the old refresh token is dead). The stored expiry tells whether that happened.
 Result<void> resealedOverRefreshedTokens(store::Database &db, const store::AccountRecord &edited)
 {
-    if (edited.sealedCredentials.isEmpty() || edited.type != QLatin1String(providers::kClaudeOAuthType)) {
+    const std::optional<providers::AccountKind> kind = providers::accountKindFromType(edited.type);
+    if (edited.sealedCredentials.isEmpty() || !kind || !providers::isOAuthKind(*kind)) {
         return {};
     }
     auto accounts = db.listAccounts();
@@ -67,6 +69,14 @@ AccountsPage::AccountsPage(QWidget *parent)
     auto *buttons = new QHBoxLayout();
     m_addConsoleButton = new QPushButton(tr("Add &Console account…"), this);
     m_addConsoleButton->setObjectName(u"addConsoleButton"_s);
+    m_addOpenAIButton = new QPushButton(tr("Add &OpenAI account"), this);
+    m_addOpenAIButton->setObjectName(u"addOpenAIButton"_s);
+    auto *openAIMenu = new QMenu(m_addOpenAIButton);
+    QAction *addResponses = openAIMenu->addAction(tr("OpenAI &Responses API key…"));
+    addResponses->setObjectName(u"addOpenAIResponsesAction"_s);
+    QAction *addAzure = openAIMenu->addAction(tr("&Azure OpenAI deployment…"));
+    addAzure->setObjectName(u"addAzureAction"_s);
+    m_addOpenAIButton->setMenu(openAIMenu);
     m_signInButton = new QPushButton(tr("&Sign in a Claude subscription…"), this);
     m_signInButton->setObjectName(u"signInButton"_s);
     m_editAccountButton = new QPushButton(tr("&Edit…"), this);
@@ -75,8 +85,12 @@ AccountsPage::AccountsPage(QWidget *parent)
     m_testConnectionButton->setObjectName(u"testConnectionButton"_s);
     m_removeButton = new QPushButton(tr("&Remove"), this);
     m_removeButton->setObjectName(u"removeButton"_s);
-    for (QPushButton *button :
-         {m_addConsoleButton, m_signInButton, m_editAccountButton, m_testConnectionButton, m_removeButton}) {
+    for (QPushButton *button : {m_addConsoleButton,
+                                m_addOpenAIButton,
+                                m_signInButton,
+                                m_editAccountButton,
+                                m_testConnectionButton,
+                                m_removeButton}) {
         buttons->addWidget(button);
     }
     buttons->addStretch();
@@ -103,7 +117,12 @@ AccountsPage::AccountsPage(QWidget *parent)
     removeAction->setShortcutContext(Qt::WidgetShortcut);
     m_accountsTable->addAction(removeAction);
     connect(removeAction, &QAction::triggered, this, &AccountsPage::removeAccount);
-    connect(m_addConsoleButton, &QPushButton::clicked, this, &AccountsPage::addConsoleAccount);
+    connect(m_addConsoleButton, &QPushButton::clicked, this, [this] {
+        addKeyAccount(providers::AccountKind::ClaudeConsole);
+    });
+    connect(
+        addResponses, &QAction::triggered, this, [this] { addKeyAccount(providers::AccountKind::OpenAIResponses); });
+    connect(addAzure, &QAction::triggered, this, [this] { addKeyAccount(providers::AccountKind::AzureOpenAI); });
     connect(m_signInButton, &QPushButton::clicked, this, &AccountsPage::signIn);
     connect(m_editAccountButton, &QPushButton::clicked, this, &AccountsPage::editAccount);
     connect(m_testConnectionButton, &QPushButton::clicked, this, &AccountsPage::testConnection);
@@ -166,7 +185,7 @@ void AccountsPage::reload()
             }
             const qint64 now = QDateTime::currentMSecsSinceEpoch();
             for (const store::AccountRecord &a : std::as_const(*accounts)) {
-                AccountRow row{a.id, a.name, a.type, {}, a.priority, a.proxyUrl, a.enabled};
+                AccountRow row{a.id, a.name, a.type, {}, a.priority, a.proxyUrl, a.enabled, 0, 0, {}};
                 // What the relay last saved; a newer epoch (enabled or reset since) means it starts clean.
                 scheduling::AccountHealth health;
                 if (const auto it = states->constFind(a.id); it != states->cend() && it->epoch == a.stateEpoch) {
@@ -175,6 +194,7 @@ void AccountsPage::reload()
                 row.status = !a.enabled       ? tr("disabled")
                              : !a.schedulable ? tr("not schedulable")
                                               : health.describe(now);
+                row.detail = AccountsModel::detailText(a.type, a.extra, a.subscriptionPlan);
                 row.requests = totals.value(a.id).requests;
                 row.costUsd = totals.value(a.id).costUsd;
                 s.rows << row;
@@ -218,6 +238,7 @@ void AccountsPage::updateButtons()
     const bool ready = m_context.store != nullptr;
     const bool selected = ready && m_accountsTable->selectionModel()->hasSelection();
     m_addConsoleButton->setEnabled(ready);
+    m_addOpenAIButton->setEnabled(ready);
     m_signInButton->setEnabled(ready);
     m_editAccountButton->setEnabled(selected);
     m_testConnectionButton->setEnabled(selected && !m_testing);
@@ -241,12 +262,12 @@ bool AccountsPage::confirm(const QString &question)
     return QMessageBox::question(this, tr("RelayDesk"), question) == QMessageBox::Yes;
 }
 
-void AccountsPage::addConsoleAccount()
+void AccountsPage::addKeyAccount(providers::AccountKind kind)
 {
     if (!m_context.store) {
         return;
     }
-    auto *dialog = new AddConsoleAccountDialog(sealer(), this);
+    auto *dialog = new AddConsoleAccountDialog(sealer(), this, kind);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &AddConsoleAccountDialog::submitted, this, [this, dialog](const store::AccountRecord &r) {
         saveAccount(
@@ -321,8 +342,7 @@ void AccountsPage::editAccount()
             return;
         }
         const store::AccountRecord &record = *read;
-        if (record.type != QLatin1String(providers::kClaudeConsoleType)
-            && record.type != QLatin1String(providers::kClaudeOAuthType)) {
+        if (!providers::accountKindFromType(record.type)) {
             showMessage(tr("Accounts of type “%1” cannot be edited here yet.").arg(record.type));
             return;
         }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/oauth/claudeoauth.h"
+#include "core/providers/console/consoleaccount.h"
 #include "core/store/records.h"
 #include "core/util/result.h"
 #include "ui/pages/page.h"
@@ -26,9 +27,9 @@ class AccountsModel;
 class AddConsoleAccountDialog;
 class ClaudeSignInWizard;
 
-// Upstream accounts: type, live status, priority, proxy, usage, the enabled switch; add a Console account, sign a
-// Claude subscription in, edit, test the connection of, or remove one. Reads and writes go through the StoreClient;
-// refreshed every 5 s while the page is shown, never while hidden.
+// Upstream accounts: type, live status, priority, proxy, usage, the enabled switch; add a Console, OpenAI Responses or
+// Azure OpenAI account, sign a Claude subscription in, edit, test the connection of, or remove one. Reads and writes go
+// through the StoreClient; refreshed every 5 s while the page is shown, never while hidden.
 class AccountsPage : public Page
 {
     Q_OBJECT
@@ -52,7 +53,7 @@ protected:
 private:
     struct Snapshot;
     void apply(Snapshot snapshot);
-    void addConsoleAccount();
+    void addKeyAccount(providers::AccountKind kind); // Console, OpenAI Responses or Azure OpenAI
     void signIn();
     void editAccount();
     void testConnection();
@@ -76,6 +77,7 @@ private:
     AccountsModel *m_model = nullptr;
     QTableView *m_accountsTable = nullptr;
     QPushButton *m_addConsoleButton = nullptr;
+    QPushButton *m_addOpenAIButton = nullptr; // a menu: OpenAI Responses, Azure OpenAI
     QPushButton *m_signInButton = nullptr;
     QPushButton *m_editAccountButton = nullptr;
     QPushButton *m_testConnectionButton = nullptr;
