@@ -229,6 +229,14 @@
         <source>&amp;Azure OpenAI deployment…</source>
         <translation>Azure OpenAI 部署(&amp;A)…</translation>
     </message>
+    <message>
+        <source>&amp;ChatGPT subscription (Codex)…</source>
+        <translation>ChatGPT 订阅 (Codex)(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>ChatGPT subscription “%1” added. It is personal: only keys created as the owner&apos;s keys use it until you share it.</source>
+        <translation>已添加 ChatGPT 订阅“%1”。它为个人所有：在您共享之前，只有作为所有者密钥创建的密钥才会使用它。</translation>
+    </message>
 </context>
 <context>
     <name>rd::ui::AddConsoleAccountDialog</name>
@@ -479,6 +487,141 @@
     <message>
         <source>A subscription is personal. Sharing it with other people&apos;s keys may break the provider&apos;s terms and can get the subscription suspended.</source>
         <translation>订阅归个人所有。将其共享给他人的密钥可能违反服务商的条款，并可能导致订阅被停用。</translation>
+    </message>
+</context>
+<context>
+    <name>rd::ui::ChatGPTSignInWizard</name>
+    <message>
+        <source>Sign in a ChatGPT subscription (Codex)</source>
+        <translation>登录 ChatGPT 订阅 (Codex)</translation>
+    </message>
+    <message>
+        <source>e.g. my plus</source>
+        <translation>例如 我的 plus</translation>
+    </message>
+    <message>
+        <source>Lower numbers are used first.</source>
+        <translation>数字越小越优先使用。</translation>
+    </message>
+    <message>
+        <source>optional: socks5://user@host:1080 or http://host:3128</source>
+        <translation>可选：socks5://user@host:1080 或 http://host:3128</translation>
+    </message>
+    <message>
+        <source>optional</source>
+        <translation>可选</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>名称(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>&amp;Priority:</source>
+        <translation>优先级(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>Pro&amp;xy URL:</source>
+        <translation>代理 URL(&amp;X)：</translation>
+    </message>
+    <message>
+        <source>Proxy pass&amp;word:</source>
+        <translation>代理密码(&amp;W)：</translation>
+    </message>
+    <message>
+        <source>&amp;Open the sign-in page</source>
+        <translation>打开登录页面(&amp;O)</translation>
+    </message>
+    <message>
+        <source>the sign-in address appears here</source>
+        <translation>登录地址将显示在此处</translation>
+    </message>
+    <message>
+        <source>If the browser does not come back by itself, paste the &amp;address it ended on (or the code) here:</source>
+        <translation>如果浏览器没有自动返回，请将其最终停留的地址(或授权码)粘贴到此处(&amp;A)：</translation>
+    </message>
+    <message>
+        <source>A subscription is personal: only keys created as the owner&apos;s keys use it. Sharing it with other keys is a separate, explicit step (the provider&apos;s terms may forbid sharing a subscription).</source>
+        <translation>订阅为个人所有：只有作为所有者密钥创建的密钥才会使用它。与其他密钥共享需要另行明确操作（服务商条款可能禁止共享订阅）。</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <source>Account credentials are locked (the data key is not available), so no account can be added.</source>
+        <translation>账户凭据已锁定（数据密钥不可用），无法添加账户。</translation>
+    </message>
+    <message>
+        <source>Enter a name for the account.</source>
+        <translation>请输入账户名称。</translation>
+    </message>
+    <message>
+        <source>Proxy URL: %1</source>
+        <translation>代理 URL：%1</translation>
+    </message>
+    <message>
+        <source>A proxy password needs a proxy URL with a user name (user@host).</source>
+        <translation>设置代理密码需要代理 URL 中带有用户名（user@host）。</translation>
+    </message>
+    <message>
+        <source>The sign-in page is open in your browser. Sign in to ChatGPT there.</source>
+        <translation>登录页面已在浏览器中打开。请在其中登录 ChatGPT。</translation>
+    </message>
+    <message>
+        <source>No browser could be opened: copy the address above into a browser and sign in to ChatGPT.</source>
+        <translation>无法打开浏览器：请将上面的地址复制到浏览器中并登录 ChatGPT。</translation>
+    </message>
+    <message>
+        <source>Waiting for the browser on %1: the sign-in finishes by itself.</source>
+        <translation>正在 %1 等待浏览器返回：登录将自动完成。</translation>
+    </message>
+    <message>
+        <source>RelayDesk cannot wait for the browser (%1). After signing in, the browser shows an error page: copy its address and paste it below.</source>
+        <translation>RelayDesk 无法等待浏览器返回（%1）。登录后浏览器会显示错误页面：请复制其地址并粘贴到下方。</translation>
+    </message>
+    <message>
+        <source>The browser came back.</source>
+        <translation>浏览器已返回。</translation>
+    </message>
+    <message>
+        <source>Open the sign-in page and sign in to ChatGPT.</source>
+        <translation>请打开登录页面并登录 ChatGPT。</translation>
+    </message>
+    <message>
+        <source>Paste the address the browser ended on.</source>
+        <translation>请粘贴浏览器最终停留的地址。</translation>
+    </message>
+    <message>
+        <source>That is not a usable code: %1</source>
+        <translation>授权码不可用：%1</translation>
+    </message>
+    <message>
+        <source>Signing in: exchanging the code for tokens…</source>
+        <translation>正在登录：使用授权码换取令牌…</translation>
+    </message>
+    <message>
+        <source>Sign-in failed: %1</source>
+        <translation>登录失败：%1</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>Signed in to ChatGPT (plan: %1).</source>
+        <translation>已登录 ChatGPT（套餐：%1）。</translation>
+    </message>
+    <message>
+        <source>Signed in to ChatGPT as %1 (plan: %2).</source>
+        <translation>已以 %1 身份登录 ChatGPT（套餐：%2）。</translation>
+    </message>
+    <message>
+        <source>The account cannot be built: %1</source>
+        <translation>无法创建账户：%1</translation>
+    </message>
+    <message>
+        <source>Saving the account…</source>
+        <translation>正在保存账户…</translation>
     </message>
 </context>
 <context>

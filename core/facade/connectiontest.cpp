@@ -5,6 +5,7 @@
 #include "core/secrets/sealer.h"
 #include "core/util/logging.h"
 
+#include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -17,6 +18,7 @@
 #include <QSslConfiguration>
 #include <QSslSocket>
 #include <QThread>
+#include <QTimeZone>
 #include <QTimer>
 #include <QUrl>
 
@@ -101,9 +103,10 @@ public:
         m_timer.start(kConnectionTestTimeoutMs);
     }
 
-    void failLater(Error error)
+    // A verdict reached without a request, reported from the event loop like any other.
+    void reportLater(Result<QString> result)
     {
-        QTimer::singleShot(0, this, [this, error = std::move(error)]() mutable { finish(tl::unexpected(error)); });
+        QTimer::singleShot(0, this, [this, result = std::move(result)]() mutable { finish(std::move(result)); });
     }
 
 private:
@@ -162,6 +165,100 @@ private:
     bool m_timedOut = false;
 };
 
+// Where the models list of an account lives (PROTOCOLS §4.1, §3.7): Claude {base}/v1/models; OpenAI Responses
+// {base}/v1/models, or {base}/models when the base already ends in /v1; Azure {endpoint}/openai/models?api-version=v,
+// or {endpoint}/openai/v1/models for the v1 API (no api-version).
+QUrl modelsUrl(const QString &baseUrl, const providers::ConsoleAccount &account)
+{
+    QUrl url(baseUrl);
+    QByteArray path;
+    QString query;
+    switch (account.kind) {
+    case providers::AccountKind::OpenAIResponses:
+        path = QByteArray(account.basePath + (account.basePath.endsWith("/v1") ? "/models" : "/v1/models"));
+        break;
+    case providers::AccountKind::AzureOpenAI:
+        if (account.extra.azureApiVersion.isEmpty()) {
+            path = account.basePath + "/openai/v1/models";
+        } else {
+            path = account.basePath + "/openai/models";
+            query = u"api-version="_s + QString::fromUtf8(QUrl::toPercentEncoding(account.extra.azureApiVersion));
+        }
+        break;
+    default:
+        path = account.upstreamPath("/v1/models");
+        break;
+    }
+    url.setPath(QString::fromUtf8(path), QUrl::StrictMode);
+    url.setQuery(query);
+    url.setFragment(QString());
+    return url;
+}
+
+// The credential in the header each provider wants: OpenAI `authorization: Bearer`, Azure `api-key`, Claude keys
+// x-api-key (sk-ant-) or Bearer, Claude subscriptions Bearer plus the OAuth beta (§4.3).
+void setCredential(QNetworkRequest &request,
+                   const providers::ConsoleAccount &account,
+                   const providers::ConsoleCredentials &credentials)
+{
+    const SecretBytes &secret = credentials.apiKey;
+    if (account.kind == providers::AccountKind::AzureOpenAI) {
+        QByteArray key = secret.expose().toByteArray();
+        request.setRawHeader("api-key", key);
+        wipeBytes(key);
+        return;
+    }
+    if (credentials.oauth || account.kind == providers::AccountKind::OpenAIResponses) {
+        QByteArray bearer = "Bearer " + secret.expose();
+        request.setRawHeader("authorization", bearer);
+        wipeBytes(bearer);
+    } else {
+        http::Header header = providers::credentialHeader(secret);
+        request.setRawHeader(header.first, header.second);
+        wipeBytes(header.second);
+    }
+    if (account.kind == providers::AccountKind::ClaudeOAuth) {
+        request.setRawHeader("anthropic-beta", "oauth-2025-04-20"); // a subscription token needs it (§4.3)
+    }
+}
+
+// ChatGPT (Codex) subscriptions: the backend (§3.4) offers only POST /responses, which would spend the plan's quota,
+// and no documented models list, so nothing is sent. The test checks what the relay needs to use the account: the
+// sealed tokens open, the chatgpt-account-id it must send is known, and the access token is valid (or refreshable).
+Result<QString> checkChatGPTAccount(const store::AccountRecord &record,
+                                    const providers::ConsoleAccount &account,
+                                    const providers::ConsoleCredentials &credentials,
+                                    qint64 nowMs)
+{
+    if (account.extra.chatgptAccountId.isEmpty()) {
+        return fail(ErrorCode::InvalidConfig,
+                    u"the account has no ChatGPT account id (chatgpt_account_id), which the Codex backend needs: "
+                    "sign in again"_s);
+    }
+    if (credentials.apiKey.isEmpty()) {
+        return fail(ErrorCode::ReauthorizationRequired, u"the account holds no access token: sign in again"_s);
+    }
+    const QString who =
+        record.subscriptionPlan.isEmpty()
+            ? u"ChatGPT account %1"_s.arg(account.extra.chatgptAccountId)
+            : u"ChatGPT account %1, plan %2"_s.arg(account.extra.chatgptAccountId, record.subscriptionPlan);
+    const QString expiry =
+        QDateTime::fromMSecsSinceEpoch(credentials.expiresAtMs, QTimeZone::utc()).toString(Qt::ISODate);
+    if (credentials.expiresAtMs > nowMs) {
+        const qint64 minutes = (credentials.expiresAtMs - nowMs) / 60'000;
+        return u"OK: signed in (%1); the access token is valid until %2 (%3 min left). No request was sent: the Codex "
+               "backend has no free test call"_s.arg(who, expiry)
+                   .arg(minutes);
+    }
+    if (credentials.refreshToken.isEmpty()) {
+        return fail(
+            ErrorCode::ReauthorizationRequired,
+            u"the access token expired at %1 and there is no refresh token (%2): sign in again"_s.arg(expiry, who));
+    }
+    return u"OK: signed in (%1); the access token expired at %2, the relay refreshes it before the next request. No "
+           "request was sent: the Codex backend has no free test call"_s.arg(who, expiry);
+}
+
 } // namespace
 
 void testConnection(const store::AccountRecord &record,
@@ -173,36 +270,28 @@ void testConnection(const store::AccountRecord &record,
     auto *test = new ConnectionTest(context, record.id, std::move(done));
     const Result<providers::ConsoleAccount> account = providers::consoleAccountFromRecord(record, nullptr);
     if (!account) {
-        test->failLater(account.error());
+        test->reportLater(tl::unexpected(account.error()));
         return;
     }
     Result<providers::ConsoleCredentials> credentials = providers::openCredentials(sealer.get(), *account);
     if (!credentials) {
-        test->failLater(Error{credentials.error().code,
-                              u"the account's credentials cannot be opened: %1"_s.arg(credentials.error().detail)});
+        test->reportLater(fail(credentials.error().code,
+                               u"the account's credentials cannot be opened: %1"_s.arg(credentials.error().detail)));
         return;
     }
-    QUrl url(record.baseUrl);
-    url.setPath(QString::fromUtf8(account->upstreamPath("/v1/models")), QUrl::StrictMode);
-    url.setQuery(QString());
-    url.setFragment(QString());
-    QNetworkRequest request(url);
+    if (account->kind == providers::AccountKind::OpenAIOAuth) {
+        test->reportLater(checkChatGPTAccount(record, *account, *credentials, QDateTime::currentMSecsSinceEpoch()));
+        return;
+    }
+    QNetworkRequest request(modelsUrl(record.baseUrl, *account));
     request.setRawHeader("accept", "application/json");
-    request.setRawHeader("anthropic-version", "2023-06-01");
+    if (account->family == "claude") {
+        request.setRawHeader("anthropic-version", "2023-06-01");
+    }
     if (!account->userAgent.isEmpty()) {
         request.setRawHeader("user-agent", account->userAgent);
     }
-    const SecretBytes &secret = credentials->apiKey;
-    if (credentials->oauth) {
-        QByteArray bearer = "Bearer " + secret.expose();
-        request.setRawHeader("authorization", bearer);
-        wipeBytes(bearer);
-        request.setRawHeader("anthropic-beta", "oauth-2025-04-20"); // a subscription token needs it (§4.3)
-    } else {
-        http::Header header = providers::credentialHeader(secret);
-        request.setRawHeader(header.first, header.second);
-        wipeBytes(header.second);
-    }
+    setCredential(request, *account, *credentials);
     if (account->endpoint.tls) {
         QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
         tls.setPeerVerifyMode(QSslSocket::VerifyPeer); // never ignore TLS errors; the account may name an extra CA
@@ -214,7 +303,7 @@ void testConnection(const store::AccountRecord &record,
     // A redirect would carry the credential elsewhere: report it as the status it is.
     request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
     request.setTransferTimeout(kConnectionTestTimeoutMs);
-    test->start(request, account->proxyWith(*credentials), secret.clone());
+    test->start(request, account->proxyWith(*credentials), credentials->apiKey.clone());
 }
 
 } // namespace rd::facade

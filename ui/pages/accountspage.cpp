@@ -8,6 +8,7 @@
 #include "core/relay/relayservice.h"
 #include "core/scheduling/accounthealth.h"
 #include "ui/dialogs/addconsoleaccountdialog.h"
+#include "ui/dialogs/chatgptsigninwizard.h"
 #include "ui/dialogs/claudesigninwizard.h"
 #include "ui/models/accountsmodel.h"
 
@@ -63,6 +64,7 @@ struct AccountsPage::Snapshot
 AccountsPage::AccountsPage(QWidget *parent)
     : Page(parent)
     , m_claudeEndpoints(config::claudeEndpointsFromEnvironment())
+    , m_openaiEndpoints(config::openaiEndpointsFromEnvironment())
 {
     setObjectName(u"accountsPage"_s);
     auto *layout = new QVBoxLayout(this);
@@ -72,6 +74,8 @@ AccountsPage::AccountsPage(QWidget *parent)
     m_addOpenAIButton = new QPushButton(tr("Add &OpenAI account"), this);
     m_addOpenAIButton->setObjectName(u"addOpenAIButton"_s);
     auto *openAIMenu = new QMenu(m_addOpenAIButton);
+    QAction *addChatGPT = openAIMenu->addAction(tr("&ChatGPT subscription (Codex)…"));
+    addChatGPT->setObjectName(u"addChatGPTAction"_s);
     QAction *addResponses = openAIMenu->addAction(tr("OpenAI &Responses API key…"));
     addResponses->setObjectName(u"addOpenAIResponsesAction"_s);
     QAction *addAzure = openAIMenu->addAction(tr("&Azure OpenAI deployment…"));
@@ -123,6 +127,7 @@ AccountsPage::AccountsPage(QWidget *parent)
     connect(
         addResponses, &QAction::triggered, this, [this] { addKeyAccount(providers::AccountKind::OpenAIResponses); });
     connect(addAzure, &QAction::triggered, this, [this] { addKeyAccount(providers::AccountKind::AzureOpenAI); });
+    connect(addChatGPT, &QAction::triggered, this, &AccountsPage::signInChatGPT);
     connect(m_signInButton, &QPushButton::clicked, this, &AccountsPage::signIn);
     connect(m_editAccountButton, &QPushButton::clicked, this, &AccountsPage::editAccount);
     connect(m_testConnectionButton, &QPushButton::clicked, this, &AccountsPage::testConnection);
@@ -298,6 +303,34 @@ void AccountsPage::signIn()
                 wizard->showError(tr("Signed in, but the account was not saved: %1").arg(text));
             },
             tr("Claude subscription “%1” added. It is personal: only keys created as the owner's keys use it until "
+               "you share it.")
+                .arg(r.name));
+    });
+    wizard->open();
+}
+
+ChatGPTSignInWizard *AccountsPage::createChatGPTSignInWizard(std::shared_ptr<const secrets::Sealer> sealer,
+                                                             const oauth::OpenAIOAuthEndpoints &endpoints)
+{
+    return new ChatGPTSignInWizard(std::move(sealer), endpoints, this);
+}
+
+void AccountsPage::signInChatGPT()
+{
+    if (!m_context.store) {
+        return;
+    }
+    ChatGPTSignInWizard *wizard = createChatGPTSignInWizard(sealer(), m_openaiEndpoints);
+    wizard->setAttribute(Qt::WA_DeleteOnClose);
+    connect(wizard, &ChatGPTSignInWizard::submitted, this, [this, wizard](const store::AccountRecord &r) {
+        saveAccount(
+            wizard,
+            r,
+            false,
+            [wizard](const QString &text) {
+                wizard->showError(tr("Signed in, but the account was not saved: %1").arg(text));
+            },
+            tr("ChatGPT subscription “%1” added. It is personal: only keys created as the owner's keys use it until "
                "you share it.")
                 .arg(r.name));
     });
