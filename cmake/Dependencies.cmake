@@ -18,3 +18,8 @@ if(NOT TARGET http_parser::http_parser)
         IMPORTED_LOCATION "${HTTP_PARSER_LIBRARY}"
         INTERFACE_INCLUDE_DIRECTORIES "${HTTP_PARSER_INCLUDE_DIR}")
 endif()
+
+# Compressed request bodies (Codex sends zstd; PROTOCOLS.md §4.2): zlib for gzip/deflate, libzstd for zstd.
+find_package(ZLIB REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)

@@ -12,6 +12,7 @@ packages=(
   qt6-base-dev qt6-base-dev-tools libqt6opengl6-dev qt6-charts-dev qtkeychain-qt6-dev
   qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-translations-l10n
   libqt6sql6-sqlite libqt6sql6-psql libqt6svg6 libssl-dev libhttp-parser-dev libsimdjson-dev libexpected-dev
+  zlib1g-dev libzstd-dev
   ca-certificates dbus gnome-keyring libsecret-1-0 fonts-dejavu-core fonts-wqy-microhei
 )
 if [ "$want_test" = 1 ]; then

@@ -20,7 +20,7 @@ export QT_QPA_PLATFORM=offscreen
 export DBUS_SESSION_BUS_ADDRESS=disabled:
 
 # The official SDKs the e2e tests drive, from the npm registry (versions pinned in tests/e2e/package.json).
-for pkg in "$SRC/tests/e2e" "$SRC/tests/e2e/claude-code"; do
+for pkg in "$SRC/tests/e2e" "$SRC/tests/e2e/claude-code" "$SRC/tests/e2e/codex"; do
   (cd "$pkg" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
 done
 

@@ -2,41 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
-    <name>rd::ui</name>
-    <message>
-        <source>Claude Code</source>
-        <translation>Claude Code</translation>
-    </message>
-    <message>
-        <source>Codex CLI</source>
-        <translation>Codex CLI</translation>
-    </message>
-    <message>
-        <source>Gemini CLI</source>
-        <translation>Gemini CLI</translation>
-    </message>
-    <message>
-        <source>Droid CLI</source>
-        <translation>Droid CLI</translation>
-    </message>
-    <message>
-        <source>Anthropic SDK (JS)</source>
-        <translation>Anthropic SDK (JS)</translation>
-    </message>
-    <message>
-        <source>Anthropic SDK (Python)</source>
-        <translation>Anthropic SDK (Python)</translation>
-    </message>
-    <message>
-        <source>OpenAI SDK</source>
-        <translation>OpenAI SDK</translation>
-    </message>
-    <message>
-        <source>Google GenAI SDK</source>
-        <translation>Google GenAI SDK</translation>
-    </message>
-</context>
-<context>
     <name>rd::ui::AccountsModel</name>
     <message>
         <source>Console</source>
@@ -1751,6 +1716,41 @@
     <message>
         <source>Settings</source>
         <translation>设置</translation>
+    </message>
+</context>
+<context>
+    <name>rd::ui::Snippets</name>
+    <message>
+        <source>Claude Code</source>
+        <translation>Claude Code</translation>
+    </message>
+    <message>
+        <source>Codex CLI</source>
+        <translation>Codex CLI</translation>
+    </message>
+    <message>
+        <source>Gemini CLI</source>
+        <translation>Gemini CLI</translation>
+    </message>
+    <message>
+        <source>Droid CLI</source>
+        <translation>Droid CLI</translation>
+    </message>
+    <message>
+        <source>Anthropic SDK (JS)</source>
+        <translation>Anthropic SDK（JS）</translation>
+    </message>
+    <message>
+        <source>Anthropic SDK (Python)</source>
+        <translation>Anthropic SDK（Python）</translation>
+    </message>
+    <message>
+        <source>OpenAI SDK</source>
+        <translation>OpenAI SDK</translation>
+    </message>
+    <message>
+        <source>Google GenAI SDK</source>
+        <translation>Google GenAI SDK</translation>
     </message>
 </context>
 <context>

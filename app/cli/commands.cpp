@@ -47,13 +47,32 @@ Result<QString> readCaFile(const QString &path)
     return QString::fromLatin1(pem);
 }
 
-int accountsAddConsole(store::Database &db, const QString &dataDir, const Args &a)
+// add-console (Claude Console key), add-openai (an OpenAI-compatible Responses API key) and add-azure (an Azure OpenAI
+// resource and deployment): the same settings, a key read from standard input, sealed under the account id.
+int accountsAddKeyed(store::Database &db, const QString &dataDir, const Args &a, providers::AccountKind kind)
 {
+    const QString verb = a.positional().value(0);
     store::AccountRecord r;
     r.id = newId("acc_");
-    r.type = QString::fromLatin1(providers::kClaudeConsoleType);
+    r.type = QString::fromLatin1(providers::accountTypeName(kind));
     r.name = a.value(u"name"_s).trimmed();
-    r.baseUrl = a.value(u"base-url"_s, u"https://api.anthropic.com"_s);
+    const QString defaultBase =
+        kind == providers::AccountKind::OpenAIResponses ? u"https://api.openai.com"_s : u"https://api.anthropic.com"_s;
+    r.baseUrl = a.value(kind == providers::AccountKind::AzureOpenAI ? u"endpoint"_s : u"base-url"_s, defaultBase);
+    if (kind == providers::AccountKind::AzureOpenAI) {
+        providers::AccountExtra extra;
+        extra.azureDeployment = a.value(u"deployment"_s).trimmed();
+        extra.azureApiVersion = a.value(u"api-version"_s, u"2025-04-01-preview"_s).trimmed();
+        if (a.value(u"api-version"_s) == u"v1"_s) {
+            extra.azureApiVersion.clear(); // the v1 API: /openai/v1/…, no api-version
+        }
+        extra.pricingModel = a.value(u"model"_s).trimmed();
+        if (!a.has(u"endpoint"_s) || extra.azureDeployment.isEmpty()) {
+            return usageError(
+                u"accounts add-azure needs --endpoint https://NAME.openai.azure.com and --deployment NAME"_s);
+        }
+        r.extra = extra.toJson();
+    }
     r.userAgent = a.value(u"user-agent"_s);
     r.modelMapping = a.value(u"model-map"_s);
     r.proxyUrl = a.value(u"proxy"_s);
@@ -64,7 +83,7 @@ int accountsAddConsole(store::Database &db, const QString &dataDir, const Args &
     r.cooldownOverrides = a.value(u"cooldowns"_s);
     r.createdAt = QDateTime::currentDateTimeUtc();
     if (r.name.isEmpty()) {
-        return usageError(u"accounts add-console needs --name NAME"_s);
+        return usageError(u"accounts %1 needs --name NAME"_s.arg(verb));
     }
     bool ok = true;
     r.priority = a.value(u"priority"_s, u"50"_s).toInt(&ok);
@@ -121,8 +140,11 @@ int accountsAddConsole(store::Database &db, const QString &dataDir, const Args &
                 printErr(u"relaydesk: "_s + sealed.error().detail);
             } else {
                 r.sealedCredentials = *sealed;
+                const QString what = kind == providers::AccountKind::AzureOpenAI       ? u"Azure OpenAI"_s
+                                     : kind == providers::AccountKind::OpenAIResponses ? u"OpenAI Responses"_s
+                                                                                       : u"Claude Console"_s;
                 code = reportResult(db.insertAccount(r),
-                                    u"Added Claude Console account '%1' (%2) → %3"_s.arg(r.name, r.id, r.baseUrl));
+                                    u"Added %1 account '%2' (%3) → %4"_s.arg(what, r.name, r.id, r.baseUrl));
             }
         }
         QCoreApplication::exit(code);
@@ -179,7 +201,17 @@ int accountsList(store::Database &db)
         }
         QString state = !r.enabled ? u"disabled"_s : !r.schedulable ? u"not schedulable"_s : health.describe(now);
         QStringList notes;
-        if (r.type == QLatin1String(providers::kClaudeOAuthType)) {
+        if (r.type == QLatin1String(providers::kAzureOpenAIType)) {
+            const auto extra = providers::AccountExtra::fromJson(r.extra);
+            if (extra) {
+                notes << u"deployment "_s + extra->azureDeployment
+                             + (extra->azureApiVersion.isEmpty()
+                                    ? u" (v1 API)"_s
+                                    : u" (api-version "_s + extra->azureApiVersion + u")"_s);
+            }
+        }
+        if (r.type == QLatin1String(providers::kClaudeOAuthType)
+            || r.type == QLatin1String(providers::kOpenAIOAuthType)) {
             notes << (r.sharedWithOthers ? u"subscription, shared"_s : u"subscription, personal"_s);
             if (row != states->cend()) {
                 notes << subscriptionSummary(row->subscription);
@@ -226,16 +258,28 @@ int accountsCommand(const QStringList &args)
                                u"data-dir"_s,
                                u"max-concurrency"_s,
                                u"group"_s,
-                               u"cooldowns"_s};
+                               u"cooldowns"_s,
+                               u"endpoint"_s,
+                               u"deployment"_s,
+                               u"api-version"_s,
+                               u"model"_s};
     if (!a.parse(args,
                  values,
-                 {u"unschedulable"_s, u"dedicated"_s, u"setup-token"_s, u"paste-token"_s, u"i-understand"_s})) {
+                 {u"unschedulable"_s,
+                  u"dedicated"_s,
+                  u"setup-token"_s,
+                  u"paste-token"_s,
+                  u"i-understand"_s,
+                  u"no-listen"_s})) {
         return usageError(a.error());
     }
     const QStringList &pos = a.positional();
     const QString verb = pos.value(0);
     static const QStringList verbs{u"add-console"_s,
+                                   u"add-openai"_s,
+                                   u"add-azure"_s,
                                    u"login-claude"_s,
+                                   u"login-openai"_s,
                                    u"list"_s,
                                    u"enable"_s,
                                    u"disable"_s,
@@ -246,7 +290,7 @@ int accountsCommand(const QStringList &args)
     if (!verbs.contains(verb)) {
         return usageError(u"accounts needs one of: "_s + verbs.join(u", "_s));
     }
-    const bool noTarget = verb == u"add-console"_s || verb == u"list"_s || verb == u"login-claude"_s;
+    const bool noTarget = verb.startsWith(u"add-"_s) || verb.startsWith(u"login-"_s) || verb == u"list"_s;
     if (noTarget ? pos.size() != 1 : pos.size() != 2) {
         return usageError(noTarget ? u"accounts %1 takes no further words"_s.arg(verb)
                                    : u"accounts %1 needs an account id or name"_s.arg(verb));
@@ -257,10 +301,19 @@ int accountsCommand(const QStringList &args)
         return 1;
     }
     if (verb == u"add-console"_s) {
-        return accountsAddConsole(*db, dataDir, a);
+        return accountsAddKeyed(*db, dataDir, a, providers::AccountKind::ClaudeConsole);
+    }
+    if (verb == u"add-openai"_s) {
+        return accountsAddKeyed(*db, dataDir, a, providers::AccountKind::OpenAIResponses);
+    }
+    if (verb == u"add-azure"_s) {
+        return accountsAddKeyed(*db, dataDir, a, providers::AccountKind::AzureOpenAI);
     }
     if (verb == u"login-claude"_s) {
         return loginClaude(*db, dataDir, a);
+    }
+    if (verb == u"login-openai"_s) {
+        return loginOpenAI(*db, dataDir, a);
     }
     if (verb == u"list"_s) {
         return accountsList(*db);
@@ -392,6 +445,9 @@ Usage:
   relaydesk keys set ID-OR-NAME [key settings]             changes only the settings given ("" or 0 clears one)
   relaydesk keys show ID-OR-NAME | list
   relaydesk keys enable|disable|delete ID-OR-NAME
+  relaydesk keys snippet --client codex|claude-code|openai-sdk|gemini-cli|droid|anthropic-sdk|genai-sdk
+                 [--host H] [--port N]   the client's configuration for a key (read from RELAYDESK_API_KEY or
+                 standard input) and this relay's address (default: the relay.host / relay.port settings)
   relaydesk keys bind ID-OR-NAME [--bind account:ID|group:NAME] [--owner]   (no --bind: the shared pool)
       key settings: [--description TEXT] [--tags a,b] [--owner-name WHO] [--owner]
                  [--bind account:ID|group:NAME] [--bind-family openai=group:X,gemini=account:Y]
@@ -409,6 +465,16 @@ Usage:
                  [--dedicated] [--cooldowns '{"overloaded":60,"serverError":300,…}']
       The API key is read from standard input (or RELAYDESK_ACCOUNT_API_KEY); a proxy password,
       when the proxy URL names a user, from the next line (or RELAYDESK_PROXY_PASSWORD).
+  relaydesk accounts add-openai --name NAME [--base-url https://api.openai.com] [--user-agent UA] [same options]
+      An OpenAI-compatible Responses API key (read like the Console key): POST {base}/v1/responses.
+  relaydesk accounts add-azure --name NAME --endpoint https://RES.openai.azure.com --deployment NAME
+                 [--api-version 2025-04-01-preview|v1] [--model gpt-4o] [same options]
+      An Azure OpenAI deployment; the api-key is read like the Console key. --model names the deployment's
+      model for prices. Served on /azure/chat/completions, /azure/responses and /azure/embeddings.
+  relaydesk accounts login-openai --name NAME [--no-listen] [--proxy URL] [--priority 1-100] [--group NAME]
+      Signs a ChatGPT subscription in for Codex: prints the sign-in address and waits for the browser's
+      callback on http://localhost:1455/auth/callback; or paste the callback URL (or RELAYDESK_OAUTH_CODE).
+      Personal like a Claude subscription: only --owner keys use it until shared.
   relaydesk accounts login-claude --name NAME [--setup-token | --paste-token] [--proxy URL] [--priority 1-100]
                  [--base-url URL] [--group NAME]
       Signs a Claude subscription in: prints the sign-in address, then reads the code (or the callback URL)

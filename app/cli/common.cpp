@@ -120,6 +120,7 @@ relayConfigFrom(const QString &host, const QString &port, const QString &workers
 {
     relay::RelayConfig config;
     config.claudeOAuth = config::claudeEndpointsFromEnvironment();
+    config.openaiOAuth = config::openaiEndpointsFromEnvironment();
     if (!host.isEmpty()) {
         QHostAddress address;
         if (host == u"localhost"_s) {

@@ -4,11 +4,18 @@
 #include "app/cli/commands.h"
 #include "app/cli/common.h"
 #include "core/auth/apikeys.h"
+#include "core/config/clientsnippets.h"
 #include "core/config/relaysettings.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+#include <string>
 
 using namespace Qt::StringLiterals;
 
@@ -57,7 +64,10 @@ QSet<QString> keyValueOptions()
                           u"clients"_s,
                           u"bind-family"_s,
                           u"rates"_s,
-                          u"weekly-family"_s};
+                          u"weekly-family"_s,
+                          u"client"_s,
+                          u"host"_s,
+                          u"port"_s};
     for (const LimitOption &o : limitOptions()) {
         options.insert(o.option);
     }
@@ -324,6 +334,50 @@ int keysList(store::Database &db)
     return 0;
 }
 
+// `keys snippet --client codex|claude-code|openai-sdk|…`: what the client needs for a key and this relay's address.
+// The key itself is read from RELAYDESK_API_KEY or standard input (never an argument); without one a placeholder is
+// printed. The address is --host/--port, else the relay.host/relay.port settings.
+int keysSnippet(const Args &a)
+{
+    const QString client = a.value(u"client"_s);
+    const QStringList ids = config::snippetClientIds();
+    if (!ids.contains(client)) {
+        return usageError(u"keys snippet needs --client with one of: "_s + ids.join(u", "_s));
+    }
+    auto db = openStore(a.value(u"data-dir"_s));
+    if (!db) {
+        return 1;
+    }
+    const auto stored = db->settings();
+    const config::RelaySettings settings = config::relaySettingsFrom(stored ? *stored : QHash<QString, QString>());
+    QString host = a.value(u"host"_s, settings.listenHost.toString());
+    bool ok = true;
+    const uint port = a.value(u"port"_s, QString::number(settings.listenPort)).toUInt(&ok);
+    if (!ok || port == 0 || port > 65535) {
+        return usageError(u"--port must be 1..65535"_s);
+    }
+    QByteArray key = qgetenv("RELAYDESK_API_KEY").trimmed();
+    if (key.isEmpty() && !isatty(STDIN_FILENO)) {
+        std::string line;
+        std::getline(std::cin, line);
+        key = QByteArray::fromStdString(line).trimmed();
+        std::fill(line.begin(), line.end(), '\0');
+    }
+    if (key.isEmpty()) {
+        key = "cr_…"; // keys are stored only as hashes: the user fills in the one they were shown
+        printErr(u"note: no key given (RELAYDESK_API_KEY or standard input); the snippet shows a placeholder"_s);
+    } else if (!key.startsWith("cr_")) {
+        return usageError(u"that is not a RelayDesk key (they start with cr_)"_s);
+    }
+    for (const config::ClientSnippet &snippet : config::clientSnippets(host, quint16(port), QString::fromUtf8(key))) {
+        if (QLatin1String(snippet.id) == client) {
+            std::fputs(snippet.text.toUtf8().constData(), stdout);
+        }
+    }
+    key.fill('\0');
+    return 0;
+}
+
 } // namespace
 
 int keysCommand(const QStringList &args)
@@ -335,9 +389,12 @@ int keysCommand(const QStringList &args)
     const QStringList &pos = a.positional();
     const QString verb = pos.value(0);
     static const QStringList verbs{
-        u"create"_s, u"set"_s, u"show"_s, u"list"_s, u"enable"_s, u"disable"_s, u"delete"_s, u"bind"_s};
+        u"create"_s, u"set"_s, u"show"_s, u"list"_s, u"enable"_s, u"disable"_s, u"delete"_s, u"bind"_s, u"snippet"_s};
     if (!verbs.contains(verb)) {
         return usageError(u"keys needs one of: "_s + verbs.join(u", "_s));
+    }
+    if (verb == u"snippet"_s) {
+        return pos.size() == 1 ? keysSnippet(a) : usageError(u"keys snippet takes no further words"_s);
     }
     const QString binding = a.value(u"bind"_s);
     if (auto ok = auth::validateBinding(binding); !ok) {

@@ -207,4 +207,13 @@ QByteArray streamErrorEvent(Dialect dialect, ErrorKind kind, const QString &mess
     return "data: " + QJsonDocument(root).toJson(QJsonDocument::Compact) + "\n\n";
 }
 
+QByteArray responsesErrorEvent(const QString &message)
+{
+    const QJsonObject data{{u"type"_s, u"error"_s},
+                           {u"code"_s, u"server_error"_s},
+                           {u"message"_s, message},
+                           {u"param"_s, QJsonValue::Null}};
+    return "event: error\ndata: " + QJsonDocument(data).toJson(QJsonDocument::Compact) + "\n\n";
+}
+
 } // namespace rd::relay

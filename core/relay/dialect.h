@@ -48,6 +48,8 @@ QByteArray errorBody(Dialect dialect,
                      const QJsonObject &details);
 // The in-band error once a stream has started (§2.4), framed as one complete SSE event.
 QByteArray streamErrorEvent(Dialect dialect, ErrorKind kind, const QString &message);
+// A Responses stream's in-band error event (§2.4): `event: error` + {"type":"error","code":"server_error",…}.
+QByteArray responsesErrorEvent(const QString &message);
 // Anthropic error.type for an arbitrary HTTP status (upstream statuses passed through).
 QByteArray anthropicErrorType(int status);
 

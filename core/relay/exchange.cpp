@@ -2,12 +2,14 @@
 #include "core/relay/exchange.h"
 
 #include "core/oauth/tokenrefresher.h"
+#include "core/relay/chatusagefilter.h"
 #include "core/relay/dialect.h"
 #include "core/relay/forwarding.h"
 #include "core/relay/relayworker.h"
 #include "core/relay/usagerecorder.h"
 #include "core/scheduling/stickymap.h"
 #include "core/usage/livewindow.h"
+#include "core/usage/openaiusage.h"
 #include "core/usage/pricing.h"
 #include "core/util/logging.h"
 
@@ -24,8 +26,8 @@ using namespace Qt::StringLiterals;
 namespace rd::relay {
 
 namespace {
-constexpr auto kFamily = "claude"; // the scheduler family of every account this relay serves today
 constexpr qsizetype kMaxHeldErrorBody = 1 << 20;
+constexpr qsizetype kMaxHeldPreamble = 4 << 20; // Responses preamble events held before the decisive one
 
 bool isSuccess(int status)
 {
@@ -175,13 +177,20 @@ void Exchange::attempt()
     in.model = m_plan.requestModel;
     in.family = m_plan.modelFamily;
     in.binding = m_plan.keyBinding;
+    in.serviceFamily = m_plan.family;
     in.keyIsOwner = m_plan.keyIsOwner;
     in.exclude = m_tried;
     in.nowMs = nowMs();
     if (!m_plan.sessionKey.isEmpty() && m_attempts == 0) {
-        in.sticky = shared.sticky->lookup(QLatin1String(kFamily), m_plan.sessionKey);
+        in.sticky = shared.sticky->lookup(QLatin1String(m_plan.family), m_plan.sessionKey);
     }
-    const scheduling::Selection pick = scheduling::selectAccount(m_plan.snapshot->accounts, in);
+    scheduling::Selection pick = scheduling::selectAccount(m_plan.snapshot->accounts, in);
+    if (pick.outcome == scheduling::SelectionOutcome::BoundUnavailable && m_plan.family != "claude"
+        && in.binding.startsWith(u"account:"_s)) {
+        // A bound OpenAI or Azure account that cannot serve falls back to the pool (PROTOCOLS.md §7.2).
+        in.binding.clear();
+        pick = scheduling::selectAccount(m_plan.snapshot->accounts, in);
+    }
     if (pick.outcome != scheduling::SelectionOutcome::Selected) {
         if (m_lastFailure) {
             deliverLastFailure(); // no account left: the client gets what the last one said
@@ -193,7 +202,7 @@ void Exchange::attempt()
     }
     if (in.sticky && !pick.fromSticky) {
         // The session's account cannot serve now: forget the binding; a success below re-binds.
-        shared.sticky->drop(QLatin1String(kFamily), m_plan.sessionKey);
+        shared.sticky->drop(QLatin1String(m_plan.family), m_plan.sessionKey);
     }
     m_account = pick.account;
     m_holdsSlot = true;
@@ -206,6 +215,7 @@ void Exchange::attempt()
     m_held.clear();
     m_stream = false;
     m_scanner.reset();
+    m_transform.reset();
     m_refreshedAfter401 = false;
     const qint64 expires = m_account->state->tokenExpiresAtMs.load(std::memory_order_acquire);
     if (m_account->oauth && expires > 0 && expires - in.nowMs < m_worker->shared().refresher->marginMs()) {
@@ -269,6 +279,15 @@ void Exchange::recordSubscriptionFacts()
         return;
     }
     if (m_account->state->mergeSubscriptionFacts(facts)) {
+        m_worker->shared().saveState(m_account->state->stateRow(m_account->id, nowMs()));
+    }
+}
+
+void Exchange::recordCodexFacts()
+{
+    // The ChatGPT plan's 5-hour and weekly windows from the x-codex-* headers, in the Claude facts' shape.
+    const QJsonObject facts = scheduling::codexUsageFacts(m_headers, nowMs());
+    if (!facts.isEmpty() && m_account->state->mergeSubscriptionFacts(facts)) {
         m_worker->shared().saveState(m_account->state->stateRow(m_account->id, nowMs()));
     }
 }
@@ -347,13 +366,30 @@ void Exchange::upstreamHeaders(int status, http::HeaderList &&headers, qint64 co
     m_contentLength = contentLength;
     m_stream = isEventStream(m_headers);
     if (isSuccess(status)) {
-        if (m_account->oauth) {
+        if (m_account->kind == providers::AccountKind::ClaudeOAuth) {
             recordSubscriptionFacts();
+        } else if (m_account->kind == providers::AccountKind::OpenAIOAuth) {
+            recordCodexFacts();
         }
         if (m_plan.recordUsage) {
-            m_scanner.emplace(m_stream ? usage::AnthropicUsageScanner::Mode::Sse
-                                       : usage::AnthropicUsageScanner::Mode::Json);
+            switch (m_plan.api) {
+            case UpstreamApi::Responses:
+            case UpstreamApi::ResponsesCompact:
+                m_scanner = std::make_unique<usage::ResponsesUsageScanner>(
+                    m_stream ? usage::ResponsesUsageScanner::Mode::Sse : usage::ResponsesUsageScanner::Mode::Json);
+                break;
+            case UpstreamApi::ChatCompletions:
+            case UpstreamApi::Embeddings:
+                m_scanner = std::make_unique<usage::ChatUsageScanner>(m_stream ? usage::ChatUsageScanner::Mode::Sse
+                                                                               : usage::ChatUsageScanner::Mode::Json);
+                break;
+            default:
+                m_scanner = std::make_unique<usage::AnthropicUsageScanner>(
+                    m_stream ? usage::AnthropicUsageScanner::Mode::Sse : usage::AnthropicUsageScanner::Mode::Json);
+                break;
+            }
         }
+        setUpTransform();
         if (!m_stream && !m_plan.filterModels) {
             commit(); // a whole JSON answer: nothing more to decide
         }
@@ -370,8 +406,19 @@ void Exchange::commit()
     if (!m_client) {
         return;
     }
-    // A stream is re-framed as chunked; a body of known length keeps its Content-Length.
-    m_client->beginResponse(m_status, clientResponseHeaders(m_headers, m_stream), m_stream ? -1 : m_contentLength);
+    if (m_transform) {
+        // A bridged answer: the client's framing and content type; its length is known only at the end.
+        const QByteArray type = m_transform->contentType();
+        const bool eventStream = type.startsWith("text/event-stream");
+        http::HeaderList headers = clientResponseHeaders(m_headers, eventStream);
+        headers.removeIf(
+            [](const http::Header &h) { return h.first.compare("content-type", Qt::CaseInsensitive) == 0; });
+        headers.append({QByteArrayLiteral("content-type"), type});
+        m_client->beginResponse(m_status, headers, -1);
+    } else {
+        // A stream is re-framed as chunked; a body of known length keeps its Content-Length.
+        m_client->beginResponse(m_status, clientResponseHeaders(m_headers, m_stream), m_stream ? -1 : m_contentLength);
+    }
     if (m_contentLength == 0) {
         m_firstByteMs = http::monotonicMs() - m_plan.receivedAtMs;
     }
@@ -381,23 +428,93 @@ void Exchange::commit()
     }
 }
 
+bool Exchange::decideFirstEvent()
+{
+    // The first event that says how the answer goes; a Responses stream's created/in_progress events come first
+    // and are held with it (PROTOCOLS.md §7.3).
+    qsizetype from = 0;
+    for (;;) {
+        qsizetype end = m_held.indexOf("\n\n", from);
+        const qsizetype crlf = m_held.indexOf("\r\n\r\n", from);
+        qsizetype sep = 2;
+        if (crlf >= 0 && (end < 0 || crlf < end)) {
+            end = crlf;
+            sep = 4;
+        }
+        if (end < 0) {
+            if (m_held.size() > kMaxHeldPreamble) {
+                commit(); // an event this large is an answer, not an error
+            }
+            return true; // the decisive event is not complete yet
+        }
+        const QByteArrayView event = QByteArrayView(m_held).sliced(from, end + sep - from);
+        if (scheduling::isPreambleEvent(event)) {
+            from = end + sep;
+            continue;
+        }
+        const scheduling::Verdict verdict =
+            scheduling::judgeFirstStreamEvent(event, m_plan.requestModel, nowMs(), m_account->cooldowns);
+        if (verdict.failure != scheduling::FailureClass::None) {
+            judge(verdict);
+            m_lastFailure = LastFailure{false, ErrorCode::UpstreamProtocol, m_status, m_headers, m_held};
+            if (failOver(verdict)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
+
+void Exchange::setUpTransform()
+{
+    std::optional<convert::ClientFormat> to = m_plan.convertTo;
+    std::optional<convert::UpstreamFormat> from;
+    switch (m_plan.api) {
+    case UpstreamApi::AnthropicMessages:
+        from = m_stream ? convert::UpstreamFormat::AnthropicStream : convert::UpstreamFormat::AnthropicJson;
+        break;
+    case UpstreamApi::Responses:
+        from = m_stream ? convert::UpstreamFormat::ResponsesStream : convert::UpstreamFormat::ResponsesJson;
+        if (!to && m_stream && !m_plan.clientStream) {
+            to = convert::ClientFormat::ResponsesJson; // a stream-only upstream answering a non-stream client
+        }
+        break;
+    case UpstreamApi::ChatCompletions:
+        if (m_plan.dropUsageChunk && m_stream) {
+            m_transform = makeUsageChunkFilter();
+        }
+        return;
+    default:
+        break;
+    }
+    if (to && from) {
+        m_transform = convert::makeTransform(*from, *to, m_plan.transform);
+        if (!m_transform) {
+            qCWarning(lcRelay) << "no bridge from the upstream's answer format to the client's; passed on as is";
+        }
+    }
+}
+
+void Exchange::writeClient(QByteArrayView data)
+{
+    if (!m_transform) {
+        m_client->writeBody(data);
+        return;
+    }
+    m_converted.clear();
+    m_transform->feed(data, m_converted);
+    if (!m_converted.isEmpty()) {
+        m_client->writeBody(m_converted);
+    }
+}
+
 void Exchange::upstreamBody(QByteArrayView data)
 {
     if (!m_committed) {
         m_held.append(data);
         if (isSuccess(m_status) && m_stream) {
-            const qsizetype end = m_held.indexOf("\n\n");
-            if (end < 0) {
-                return; // the first event is not complete yet
-            }
-            const scheduling::Verdict verdict = scheduling::judgeFirstStreamEvent(
-                QByteArrayView(m_held).first(end + 2), m_plan.requestModel, nowMs(), m_account->cooldowns);
-            if (verdict.failure != scheduling::FailureClass::None) {
-                judge(verdict);
-                m_lastFailure = LastFailure{false, ErrorCode::UpstreamProtocol, m_status, m_headers, m_held};
-                if (failOver(verdict)) {
-                    return;
-                }
+            if (decideFirstEvent()) {
+                return;
             }
             commit();
         } else if (m_held.size() > kMaxHeldErrorBody) {
@@ -414,7 +531,7 @@ void Exchange::upstreamBody(QByteArrayView data)
     if (m_firstByteMs < 0) {
         m_firstByteMs = http::monotonicMs() - m_plan.receivedAtMs;
     }
-    m_client->writeBody(data);
+    writeClient(data);
 }
 
 void Exchange::upstreamBatchEnd()
@@ -487,6 +604,15 @@ void Exchange::upstreamFinished()
             if (failOver(verdict)) {
                 return;
             }
+            if (m_plan.anthropicUpstreamForOpenAIClient) {
+                // The Claude upstream's error, in the shape the OpenAI client reads (§2.1).
+                m_held = convert::anthropicErrorToOpenAI(m_status, m_held);
+                m_contentLength = m_held.size();
+                m_stream = false;
+                m_headers.removeIf(
+                    [](const http::Header &h) { return h.first.compare("content-type", Qt::CaseInsensitive) == 0; });
+                m_headers.append({QByteArrayLiteral("content-type"), QByteArrayLiteral("application/json")});
+            }
         } else if (m_plan.filterModels) {
             filterModelList();
         }
@@ -495,12 +621,19 @@ void Exchange::upstreamFinished()
     if (m_scanner) {
         m_scanner->finish();
     }
+    if (m_transform && m_client) {
+        m_converted.clear();
+        m_transform->finish(m_converted);
+        if (!m_converted.isEmpty()) {
+            m_client->writeBody(m_converted);
+        }
+    }
     if (isSuccess(m_status) && m_account) {
         if (m_account->state->health.markSuccess()) {
             m_worker->shared().saveState(m_account->state->stateRow(m_account->id, nowMs()));
         }
         if (!m_plan.sessionKey.isEmpty()) {
-            m_worker->shared().sticky->bind(QLatin1String(kFamily), m_plan.sessionKey, m_account->id);
+            m_worker->shared().sticky->bind(QLatin1String(m_plan.family), m_plan.sessionKey, m_account->id);
         }
     }
     endAttempt();
@@ -532,10 +665,14 @@ void Exchange::upstreamFailed(const Error &error)
         return;
     }
     if (m_client) {
-        if (m_stream) {
+        const bool clientStream = m_transform ? m_transform->contentType().startsWith("text/event-stream") : m_stream;
+        if (clientStream) {
             // In-band error, then an abnormal end (no terminating chunk) so no client mistakes it for a clean end.
-            m_client->writeBody(streamErrorEvent(
-                m_plan.dialect, ErrorKind::UpstreamUnreachable, u"The upstream connection broke mid-stream"_s));
+            const bool responsesEvents = !m_transform && (m_plan.api == UpstreamApi::Responses);
+            m_client->writeBody(responsesEvents ? responsesErrorEvent(u"The upstream connection broke mid-stream"_s)
+                                                : streamErrorEvent(m_plan.dialect,
+                                                                   ErrorKind::UpstreamUnreachable,
+                                                                   u"The upstream connection broke mid-stream"_s));
         }
         m_client->abortResponse();
     }
@@ -567,6 +704,26 @@ void Exchange::deliverLastFailure()
     const bool stream = isEventStream(f.headers);
     http::HeaderList headers = clientResponseHeaders(f.headers, stream);
     headers.removeIf([](const http::Header &h) { return h.first.compare("content-type", Qt::CaseInsensitive) == 0; });
+    if (isSuccess(f.status) && stream) {
+        // A stream whose first event was an error: the client gets it in its own framing.
+        m_headers = f.headers;
+        m_stream = true;
+        m_held = f.body;
+        setUpTransform();
+        commit();
+        if (m_transform) {
+            m_converted.clear();
+            m_transform->finish(m_converted);
+            m_client->writeBody(m_converted);
+        }
+        m_client->endResponse();
+        return;
+    }
+    if (m_plan.anthropicUpstreamForOpenAIClient) {
+        m_client->sendResponse(
+            f.status, headers, convert::anthropicErrorToOpenAI(f.status, f.body), "application/json");
+        return;
+    }
     m_client->sendResponse(f.status, headers, f.body, http::headerValue(f.headers, "content-type"));
 }
 
@@ -624,11 +781,17 @@ void Exchange::finish(bool aborted)
         row.cacheCreate5mTokens = u.cacheCreate5mTokens;
         row.cacheCreate1hTokens = u.cacheCreate1hTokens;
         row.cacheReadTokens = u.cacheReadTokens;
+        row.reasoningTokens = u.reasoningTokens;
         if (u.seen) {
             const std::shared_ptr<const usage::PriceTable> prices =
                 m_worker->shared().prices.load(std::memory_order_acquire);
-            const usage::Cost cost = (prices ? *prices : *usage::PriceTable::builtIn())
-                                         .cost(u.model.isEmpty() ? m_plan.requestModel : u.model, u, m_plan.fastMode);
+            const usage::PriceTable &table = prices ? *prices : *usage::PriceTable::builtIn();
+            QByteArray priced = u.model.isEmpty() ? m_plan.requestModel : u.model;
+            if (m_account && m_account->kind == providers::AccountKind::AzureOpenAI
+                && !m_account->extra.pricingModel.isEmpty() && !table.find(priced)) {
+                priced = m_account->extra.pricingModel.toUtf8(); // the deployment's model, as the account says
+            }
+            const usage::Cost cost = table.cost(priced, u, m_plan.fastMode);
             row.costUsd = cost.usd;
             row.costEstimated = cost.estimated;
             row.ratedCostUsd = cost.usd * m_plan.rate;

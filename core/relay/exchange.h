@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "core/convert/bridge.h"
 #include "core/http/clientconnection.h"
 #include "core/http/upstreamtransport.h"
 #include "core/policy/keylimiter.h"
@@ -24,6 +25,18 @@ namespace rd::relay {
 
 class RelayWorker;
 
+// The upstream endpoint a relayed call goes to; with the account's kind it decides URL, headers and body rules.
+enum class UpstreamApi
+{
+    AnthropicMessages,
+    AnthropicCountTokens,
+    AnthropicModels, // list or one model
+    Responses,
+    ResponsesCompact,
+    ChatCompletions, // Azure deployments
+    Embeddings,      // Azure deployments
+};
+
 // One relayed call: client request → upstream → client, streamed chunk by chunk, usage read on the side.
 // Until the first byte goes to the client it may fail over: an error answer, a dead upstream or a stream whose first
 // event is an error puts that account on cooldown and the request on the next candidate (PROTOCOLS.md §7.3).
@@ -41,8 +54,18 @@ class Exchange : public QObject, public http::UpstreamSink
         bool keyIsOwner = false;
         QByteArray requestModel;
         QByteArray modelFamily;
-        std::optional<MessagesRequestInfo> bodyInfo; // model and where it sits in the body (for mapping)
-        QByteArray sessionKey;                       // sticky-session key; empty = none
+        QByteArray family = "claude"; // scheduler family of the accounts that may serve: claude, openai, azure
+        UpstreamApi api = UpstreamApi::AnthropicMessages;
+        std::optional<MessagesRequestInfo> bodyInfo;    // Anthropic body: model and where it sits (for mapping)
+        std::optional<OpenAIRequestInfo> openaiInfo;    // OpenAI-dialect body: the same facts
+        QByteArray convertedBody;                       // a bridged request's upstream body; empty = request.body
+        bool clientStream = false;                      // what the client asked for
+        std::optional<convert::ClientFormat> convertTo; // Chat clients on Anthropic/Responses upstreams
+        convert::TransformOptions transform;
+        bool anthropicUpstreamForOpenAIClient = false; // upstream error bodies are re-shaped into OpenAI errors
+        bool codexClient = false;    // Codex CLI: its Responses bodies go to the ChatGPT backend as they are
+        bool dropUsageChunk = false; // include_usage was added upstream for our records: the client did not ask
+        QByteArray sessionKey;       // sticky-session key; empty = none
         bool recordUsage = false;
         QByteArray endpointPath;   // "/v1/messages" …
         http::HttpRequest request; // kept whole: every attempt sends the same request
@@ -77,6 +100,10 @@ private:
     void requestToken(); // OAuth: refresh (or join the refresh in flight), then send()
     void onTokenReady(const Result<void> &result);
     void recordSubscriptionFacts();
+    void recordCodexFacts();
+    bool decideFirstEvent(); // a held stream: judge its first decisive event; true when the caller should return
+    void setUpTransform(); // after a successful head: the bridge from what the upstream sends to what the client wants
+    void writeClient(QByteArrayView data); // through the bridge, when there is one
     void answerNoAccount(const scheduling::Selection &selection);
     bool startCall(); // false: answered the client itself
     void commit();    // the head (and what was held) goes to the client: no failover after this
@@ -100,7 +127,9 @@ private:
     int m_attempts = 0;
     http::UpstreamCall *m_call = nullptr;
     http::UpstreamRequest m_upstreamRequest; // built by startCall(), handed to the transport by attempt()
-    std::optional<usage::AnthropicUsageScanner> m_scanner;
+    std::unique_ptr<usage::UsageScanner> m_scanner;
+    std::unique_ptr<convert::BodyTransform> m_transform;
+    QByteArray m_converted; // scratch for the bridge's output
     int m_status = 0;
     http::HeaderList m_headers;
     qint64 m_contentLength = -1;

@@ -19,7 +19,7 @@ bool equalsCi(QByteArrayView a, QByteArrayView b)
     return a.compare(b, Qt::CaseInsensitive) == 0;
 }
 
-constexpr std::array<QByteArrayView, 20> kDroppedRequestHeaders{"x-api-key",
+constexpr std::array<QByteArrayView, 21> kDroppedRequestHeaders{"x-api-key",
                                                                 "authorization",
                                                                 "x-goog-api-key",
                                                                 "api-key",
@@ -36,6 +36,7 @@ constexpr std::array<QByteArrayView, 20> kDroppedRequestHeaders{"x-api-key",
                                                                 "host",
                                                                 "content-length",
                                                                 "accept-encoding",
+                                                                "content-encoding", // bodies are decoded first
                                                                 "x-real-ip",
                                                                 "forwarded",
                                                                 "true-client-ip"};

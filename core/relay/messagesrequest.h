@@ -29,7 +29,29 @@ struct MessagesRequestInfo
 [[nodiscard]] Result<MessagesRequestInfo>
 inspectMessagesBody(const QByteArray &body, bool locateModel = false, const http::HeaderList *sessionHeaders = nullptr);
 
+// OpenAI-dialect bodies (Responses, Chat Completions, Embeddings): what routing needs, from one simdjson parse.
+enum class OpenAIBodyKind
+{
+    Responses,  // `model` required; `input` a string or an array when present
+    Chat,       // `model` required; `messages` a non-empty array (PROTOCOLS.md §1.3 message)
+    Embeddings, // `input` required; `model` optional (Azure: the deployment decides)
+};
+struct OpenAIRequestInfo
+{
+    QByteArray model;
+    bool stream = false;
+    bool includeUsage = false;  // stream_options.include_usage
+    qsizetype modelOffset = -1; // as in MessagesRequestInfo (for replaceModel)
+    qsizetype modelLength = 0;
+    QByteArray sessionKey; // sha256 hex of the first of the session-id / session_id / x-session-id headers, body
+                           // session_id, conversation_id, prompt_cache_key (PROTOCOLS.md §7.1); empty = none
+};
+[[nodiscard]] Result<OpenAIRequestInfo>
+inspectOpenAIBody(const QByteArray &body, OpenAIBodyKind kind, const http::HeaderList &headers);
+
 // The body with the model string token replaced; every other byte unchanged.
 QByteArray replaceModel(const QByteArray &body, const MessagesRequestInfo &info, const QByteArray &newModel);
+QByteArray
+replaceModel(const QByteArray &body, qsizetype modelOffset, qsizetype modelLength, const QByteArray &newModel);
 
 } // namespace rd::relay

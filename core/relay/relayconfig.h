@@ -3,6 +3,7 @@
 
 #include "core/http/serversettings.h"
 #include "core/oauth/claudeoauth.h"
+#include "core/oauth/openaioauth.h"
 #include "core/policy/keylimiter.h"
 
 #include <QHostAddress>
@@ -24,6 +25,7 @@ struct RelayConfig
     qint64 stickyTtlMs = 3'600'000;
     qint64 stickyRenewThresholdMs = 900'000;
     oauth::ClaudeOAuthEndpoints claudeOAuth = oauth::ClaudeOAuthEndpoints::defaults();
+    oauth::OpenAIOAuthEndpoints openaiOAuth = oauth::OpenAIOAuthEndpoints::defaults();
     qint64 tokenRefreshMarginMs = 60'000; // refresh before use when a token expires within this (idle: twice this)
     int backgroundRefreshMs = 60'000;     // how often idle accounts are checked
     policy::Clock clock = policy::systemClock(); // wall time for limits, expiry and usage rows; tests inject one

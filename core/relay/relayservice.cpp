@@ -128,8 +128,11 @@ void RelayService::start()
         });
     };
     hooks.saveState = m_shared->saveState;
-    m_refresher = new oauth::TokenRefresher(
-        m_config.claudeOAuth, m_config.tokenRefreshMarginMs, m_config.backgroundRefreshMs, std::move(hooks));
+    m_refresher = new oauth::TokenRefresher(m_config.claudeOAuth,
+                                            m_config.openaiOAuth,
+                                            m_config.tokenRefreshMarginMs,
+                                            m_config.backgroundRefreshMs,
+                                            std::move(hooks));
     m_refresher->moveToThread(&m_configThread);
     connect(&m_configThread, &QThread::finished, m_refresher, &QObject::deleteLater);
     m_shared->refresher = m_refresher;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/relay/relayworker.h"
 
+#include "core/http/bodydecoding.h"
 #include "core/policy/keylimiter.h"
 #include "core/relay/dialect.h"
 #include "core/relay/exchange.h"
@@ -242,6 +243,21 @@ void RelayWorker::handle(http::ClientConnection *c, http::HttpRequest &&request)
     if (!keyIsActive(c, *key, route.dialect)) {
         return;
     }
+    if (const QByteArray coding = request.header("content-encoding"); !coding.isEmpty() && !request.body.isEmpty()) {
+        // Codex can compress its requests (zstd); every route reads and forwards the decoded body (§4.2).
+        Result<QByteArray> decoded =
+            http::decodeContentEncoding(request.body, coding, m_config.server.limits.maxBodyBytes);
+        if (!decoded) {
+            answerError(c,
+                        route.dialect,
+                        decoded.error().code == ErrorCode::PayloadTooLarge ? ErrorKind::BodyTooLarge
+                                                                           : ErrorKind::InvalidRequest,
+                        decoded.error().detail);
+            return;
+        }
+        request.body = std::move(*decoded);
+        request.body.reserve(request.body.size() + 64); // spare room: the JSON reader parses in place
+    }
     switch (route.route) {
     case Route::Messages:
     case Route::CountTokens:
@@ -249,6 +265,29 @@ void RelayWorker::handle(http::ClientConnection *c, http::HttpRequest &&request)
     case Route::ModelById:
         startExchange(c, std::move(request), route, *key);
         return;
+    case Route::Responses:
+    case Route::ResponsesCompact:
+    case Route::Chat:
+    case Route::ClaudeChat:
+    case Route::AzureChat:
+    case Route::AzureResponses:
+    case Route::AzureEmbeddings:
+        startOpenAIExchange(c, std::move(request), route, *key);
+        return;
+    case Route::OpenAIModels:
+    case Route::OpenAIModelById:
+    case Route::ClaudeChatModels:
+    case Route::ClaudeChatModelById:
+    case Route::AzureModels: {
+        const QByteArray service = route.route == Route::AzureModels ? QByteArrayLiteral("azure")
+                                   : route.route == Route::ClaudeChatModels || route.route == Route::ClaudeChatModelById
+                                       ? QByteArrayLiteral("claude")
+                                       : QByteArrayLiteral("openai");
+        if (clientAndServiceAllowed(c, *key, route, request, std::nullopt, service)) {
+            serveOpenAIModels(c, route, *key);
+        }
+        return;
+    }
     default:
         if (clientAndServiceAllowed(c, *key, route, request, std::nullopt)) {
             serveKeyRoute(c, route, *key, request.query);
@@ -286,7 +325,8 @@ bool RelayWorker::clientAndServiceAllowed(http::ClientConnection *c,
                                           const auth::KeyEntry &key,
                                           const RouteMatch &route,
                                           const http::HttpRequest &request,
-                                          const std::optional<QByteArray> &metadataUserId)
+                                          const std::optional<QByteArray> &metadataUserId,
+                                          QByteArrayView service)
 {
     // count_tokens is exempt from the client restriction (PROTOCOLS.md §7.7).
     if (!key.allowedClients.isEmpty() && route.route != Route::CountTokens) {
@@ -317,8 +357,12 @@ bool RelayWorker::clientAndServiceAllowed(http::ClientConnection *c,
             return false;
         }
     }
-    if (!key.mayUseService("claude")) {
-        answerError(c, route.dialect, ErrorKind::Permission, u"This API key may not use the Claude service"_s);
+    if (!key.mayUseService(service)) {
+        const QString title = service == "claude"   ? u"Claude"_s
+                              : service == "azure"  ? u"Azure OpenAI"_s
+                              : service == "openai" ? u"OpenAI"_s
+                                                    : QString::fromLatin1(service.toByteArray());
+        answerError(c, route.dialect, ErrorKind::Permission, u"This API key may not use the %1 service"_s.arg(title));
         return false;
     }
     return true;
@@ -473,11 +517,6 @@ void RelayWorker::startExchange(http::ClientConnection *c,
 {
     Exchange::Plan plan;
     if (route.route == Route::Messages || route.route == Route::CountTokens) {
-        const QByteArray encoding = request.header("content-encoding").trimmed().toLower();
-        if (!encoding.isEmpty() && encoding != "identity") {
-            answerError(c, route.dialect, ErrorKind::InvalidRequest, u"Compressed request bodies are not supported"_s);
-            return;
-        }
         const bool mappingPossible = std::any_of(m_snapshot->accounts.cbegin(),
                                                  m_snapshot->accounts.cend(),
                                                  [](const auto &a) { return !a->modelMap.isEmpty(); });
@@ -601,26 +640,37 @@ Result<http::UpstreamRequest> RelayWorker::buildUpstreamRequest(const providers:
     up.endpoint = account.endpoint;
     up.endpoint.proxy = account.proxyWith(*creds);
     up.method = request.method;
+    up.connectTimeoutMs = m_config.upstreamConnectTimeoutMs;
+    up.headersTimeoutMs = m_config.upstreamHeadersTimeoutMs;
+    up.idleTimeoutMs = m_config.upstreamIdleTimeoutMs;
+    if (account.family != "claude") {
+        if (Result<void> filled = fillOpenAIRequest(up, account, plan, creds->apiKey); !filled) {
+            return tl::unexpected(filled.error());
+        }
+        return up;
+    }
     up.target = account.upstreamPath(plan.endpointPath);
-    if (!request.query.isEmpty()) {
+    if (!request.query.isEmpty() && !plan.anthropicUpstreamForOpenAIClient) {
         up.target += '?' + request.query; // e.g. Claude Code's ?beta=true
     }
     up.headers = upstreamRequestHeaders(request.headers, account.userAgent);
-    if (account.oauth) {
+    if (plan.anthropicUpstreamForOpenAIClient && http::headerValue(up.headers, "anthropic-version").isEmpty()) {
+        up.headers.append({QByteArrayLiteral("anthropic-version"), QByteArrayLiteral("2023-06-01")}); // bridged
+    }
+    if (account.kind == providers::AccountKind::ClaudeOAuth) {
         addSubscriptionHeaders(up, creds->apiKey);
     } else {
         up.headers.append(providers::credentialHeader(creds->apiKey));
     }
-    up.body = request.body; // shared, not copied: another attempt may need it again
+    // Shared, not copied: another attempt may need it again. A bridged request sends its converted body.
+    const QByteArray &body = plan.convertedBody.isEmpty() ? request.body : plan.convertedBody;
+    up.body = body;
     if (plan.bodyInfo) {
         const QByteArray upstreamModel = account.mapModel(plan.requestModel);
         if (upstreamModel != plan.requestModel && plan.bodyInfo->modelOffset >= 0) {
-            up.body = replaceModel(request.body, *plan.bodyInfo, upstreamModel); // the only rewrite
+            up.body = replaceModel(body, *plan.bodyInfo, upstreamModel); // the only rewrite
         }
     }
-    up.connectTimeoutMs = m_config.upstreamConnectTimeoutMs;
-    up.headersTimeoutMs = m_config.upstreamHeadersTimeoutMs;
-    up.idleTimeoutMs = m_config.upstreamIdleTimeoutMs;
     return up;
 }
 

@@ -98,7 +98,8 @@ private:
                                  const auth::KeyEntry &key,
                                  const RouteMatch &route,
                                  const http::HttpRequest &request,
-                                 const std::optional<QByteArray> &metadataUserId);
+                                 const std::optional<QByteArray> &metadataUserId,
+                                 QByteArrayView service = "claude");
     void serveHealth(http::ClientConnection *c);
     void serveKeyRoute(http::ClientConnection *c,
                        const RouteMatch &route,
@@ -109,6 +110,16 @@ private:
                        http::HttpRequest &&request,
                        const RouteMatch &route,
                        const auth::KeyEntry &key);
+    // relayworkeropenai.cpp: the OpenAI-dialect routes.
+    void startOpenAIExchange(http::ClientConnection *c,
+                             http::HttpRequest &&request,
+                             const RouteMatch &route,
+                             const auth::KeyEntry &key);
+    void serveOpenAIModels(http::ClientConnection *c, const RouteMatch &route, const auth::KeyEntry &key);
+    [[nodiscard]] Result<void> fillOpenAIRequest(http::UpstreamRequest &up,
+                                                 const providers::ConsoleAccount &account,
+                                                 const Exchange::Plan &plan,
+                                                 const SecretBytes &secret) const;
 
     RelayConfig m_config;
     std::shared_ptr<RelayShared> m_shared;

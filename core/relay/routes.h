@@ -22,6 +22,19 @@ enum class Route
     Telemetry,   // POST /api/api/event_logging/batch (no auth)
     Hello,       // HEAD|GET /api/api/hello (no auth)
     Health,      // GET /health (no auth)
+    // OpenAI dialect (PROTOCOLS.md §1.3, §1.5)
+    Responses,        // POST /openai/responses, /openai/v1/responses → the OpenAI pool
+    ResponsesCompact, // POST /openai/responses/compact, /openai/v1/responses/compact
+    OpenAIModels,     // GET /openai/v1/models: what the OpenAI-dialect routes can serve (OpenAI shape)
+    OpenAIModelById,  // GET /openai/v1/models/{id}
+    Chat,             // POST /openai/v1/chat/completions, /api/v1/chat/completions: backend chosen by model
+    ClaudeChat,       // POST /openai/claude/v1/chat/completions: always the Claude pool, converted
+    ClaudeChatModels, // GET /openai/claude/v1/models (OpenAI shape)
+    ClaudeChatModelById,
+    AzureChat,       // POST /azure/chat/completions → Azure OpenAI accounts
+    AzureResponses,  // POST /azure/responses
+    AzureEmbeddings, // POST /azure/embeddings
+    AzureModels,     // GET /azure/models
 };
 
 struct RouteMatch

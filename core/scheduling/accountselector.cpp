@@ -51,7 +51,7 @@ Selection selectAccount(const QList<AccountPtr> &accounts, const SelectionInput 
     bool anyServing = false;
     qint64 earliest = 0;
     for (const AccountPtr &a : accounts) {
-        if (!a->isUsable() || !allowedForKey(*a, in)) {
+        if (a->family != in.serviceFamily || !a->isUsable() || !allowedForKey(*a, in)) {
             continue;
         }
         anyAllowed = true;

@@ -25,11 +25,12 @@ enum class SelectionOutcome
 struct SelectionInput
 {
     QByteArray model;
-    QByteArray family;             // model family for per-family cooldowns ("opus", …)
-    QString binding;               // the key's: "", "account:<id>" or "group:<name>"
-    bool keyIsOwner = false;       // personal subscriptions serve only the owner's keys unless shared
-    QSet<QString> exclude;         // accounts already tried for this request
-    std::optional<QString> sticky; // the session's account, preferred while it is usable
+    QByteArray family;                   // model family for per-family cooldowns ("opus", …)
+    QByteArray serviceFamily = "claude"; // only accounts of this scheduler family ("claude", "openai", "azure")
+    QString binding;                     // the key's for that family: "", "account:<id>" or "group:<name>"
+    bool keyIsOwner = false;             // personal subscriptions serve only the owner's keys unless shared
+    QSet<QString> exclude;               // accounts already tried for this request
+    std::optional<QString> sticky;       // the session's account, preferred while it is usable
     qint64 nowMs = 0;
 };
 

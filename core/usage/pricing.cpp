@@ -6,6 +6,8 @@
 #include <QJsonObject>
 #include <QRegularExpression>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace rd::usage {
@@ -144,6 +146,13 @@ Cost PriceTable::cost(const QByteArray &model, const TokenUsage &u, bool fastMod
         out.usd *= price->fastMultiplier;
     }
     return out;
+}
+
+QList<QByteArray> PriceTable::modelIds() const
+{
+    QList<QByteArray> ids = m_prices.keys();
+    std::sort(ids.begin(), ids.end());
+    return ids;
 }
 
 } // namespace rd::usage

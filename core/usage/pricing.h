@@ -6,6 +6,7 @@
 
 #include <QByteArray>
 #include <QHash>
+#include <QList>
 #include <QString>
 
 #include <memory>
@@ -47,6 +48,7 @@ public:
     // "-v1:0"-style suffix, then case-insensitive containment. nullptr when unknown.
     const ModelPrice *find(const QByteArray &model, QByteArray *matched = nullptr) const;
     qsizetype size() const { return m_prices.size(); }
+    QList<QByteArray> modelIds() const; // every id in the table, sorted
 
     // The cost of one answer. Unknown models: $3 / $15 / $3.75 / $0.30 per million (flagged as estimated).
     Cost cost(const QByteArray &model, const TokenUsage &usage, bool fastMode = false) const;

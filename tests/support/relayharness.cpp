@@ -107,14 +107,18 @@ QString RelayHarness::addAccount(const AccountOptions &o)
     r.dedicated = o.dedicated;
     r.cooldownOverrides = o.cooldownOverrides;
     r.createdAt = QDateTime::currentDateTimeUtc().addMSecs(m_counter);
-    if (o.oauth) {
-        r.type = QString::fromLatin1(providers::kClaudeOAuthType);
+    const bool oauth = o.oauth || o.type == QLatin1String(providers::kOpenAIOAuthType);
+    if (oauth) {
+        r.type = QString::fromLatin1(o.oauth ? providers::kClaudeOAuthType : providers::kOpenAIOAuthType);
         r.tokenExpiresAtMs = o.tokenExpiresAtMs;
         r.sharedWithOthers = o.sharedWithOthers;
+    } else if (!o.type.isEmpty()) {
+        r.type = o.type;
     }
+    r.extra = o.extra;
     auto plain =
-        o.oauth ? providers::encodeOAuthCredentials(o.accessToken, o.refreshToken, o.tokenExpiresAtMs, o.proxyPassword)
-                : providers::encodeCredentials(o.apiKey, o.proxyPassword);
+        oauth ? providers::encodeOAuthCredentials(o.accessToken, o.refreshToken, o.tokenExpiresAtMs, o.proxyPassword)
+              : providers::encodeCredentials(o.apiKey, o.proxyPassword);
     if (!plain) {
         return {};
     }

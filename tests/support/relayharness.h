@@ -59,6 +59,10 @@ public:
         QByteArray refreshToken;
         qint64 tokenExpiresAtMs = 0;
         bool sharedWithOthers = false;
+        // Any other type ("openai-oauth", "openai-responses", "azure-openai"): apiKey is the API key (Responses,
+        // Azure) or accessToken/refreshToken the ChatGPT tokens; extra the AccountExtra JSON.
+        QString type;
+        QString extra;
     };
     QString addAccount(const AccountOptions &options); // returns the account id
     bool waitForRevision();                            // until the relay applied the store's current config revision

@@ -2,11 +2,11 @@
 // The Keys page against a real relay and store (offscreen): create through the dialog (only the hash is stored, the key
 // is shown once with snippets), validation, edit, enable and delete; the snippet generator table-tested.
 #include "core/auth/apikeys.h"
+#include "core/config/clientsnippets.h"
 #include "core/facade/storeclient.h"
 #include "core/policy/keylimits.h"
 #include "tests/support/relayharness.h"
 #include "ui/dialogs/keydialog.h"
-#include "ui/dialogs/snippets.h"
 #include "ui/models/keysmodel.h"
 #include "ui/pages/keyspage.h"
 
@@ -145,12 +145,12 @@ private slots:
         QFETCH(QString, host);
         QFETCH(QString, title);
         QFETCH(QStringList, expected);
-        const auto snippets = rd::ui::clientSnippets(host, 8123, u"cr_abc"_s);
+        const auto snippets = rd::config::clientSnippets(host, 8123, u"cr_abc"_s);
         QCOMPARE(snippets.size(), 8);
         QString text;
-        for (const auto &[t, body] : snippets) {
-            if (t == title) {
-                text = body;
+        for (const auto &s : snippets) {
+            if (QLatin1String(s.title) == title) {
+                text = s.text;
             }
         }
         QVERIFY2(!text.isEmpty(), qPrintable(title));

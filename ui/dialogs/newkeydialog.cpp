@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/dialogs/newkeydialog.h"
 
-#include "ui/dialogs/snippets.h"
+#include "core/config/clientsnippets.h"
 
 #include <QClipboard>
 #include <QDialogButtonBox>
@@ -16,6 +16,18 @@
 #include <QVBoxLayout>
 
 using namespace Qt::StringLiterals;
+
+// The snippet titles come from core (English); these markers keep them in the translation file.
+[[maybe_unused]] static const char *const kSnippetTitles[] = {
+    QT_TRANSLATE_NOOP("rd::ui::Snippets", "Claude Code"),
+    QT_TRANSLATE_NOOP("rd::ui::Snippets", "Codex CLI"),
+    QT_TRANSLATE_NOOP("rd::ui::Snippets", "Gemini CLI"),
+    QT_TRANSLATE_NOOP("rd::ui::Snippets", "Droid CLI"),
+    QT_TRANSLATE_NOOP("rd::ui::Snippets", "Anthropic SDK (JS)"),
+    QT_TRANSLATE_NOOP("rd::ui::Snippets", "Anthropic SDK (Python)"),
+    QT_TRANSLATE_NOOP("rd::ui::Snippets", "OpenAI SDK"),
+    QT_TRANSLATE_NOOP("rd::ui::Snippets", "Google GenAI SDK"),
+};
 
 namespace rd::ui {
 
@@ -44,13 +56,13 @@ NewKeyDialog::NewKeyDialog(const QString &keyName, QString key, const QString &h
     layout->addWidget(new QLabel(tr("Client configuration:"), this));
     m_snippets = new QTabWidget(this);
     m_snippets->setObjectName(u"snippets"_s);
-    for (const auto &[title, text] : clientSnippets(host, port, key)) {
-        auto *view = new QPlainTextEdit(text, m_snippets);
+    for (const config::ClientSnippet &snippet : config::clientSnippets(host, port, key)) {
+        auto *view = new QPlainTextEdit(snippet.text, m_snippets);
         view->setReadOnly(true);
         view->setLineWrapMode(QPlainTextEdit::NoWrap);
         view->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
         view->setTabChangesFocus(true);
-        m_snippets->addTab(view, title);
+        m_snippets->addTab(view, QCoreApplication::translate("rd::ui::Snippets", snippet.title));
     }
     layout->addWidget(m_snippets, 1);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);

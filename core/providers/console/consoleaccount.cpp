@@ -95,6 +95,7 @@ Result<scheduling::CooldownSettings> parseCooldownOverrides(const QString &json)
                                                      {"serverError", &s.serverError},
                                                      {"timeout", &s.timeout},
                                                      {"network", &s.network},
+                                                     {"usageLimitWithoutReset", &s.usageLimitWithoutReset},
                                                      {"rateLimitWithoutReset", &s.rateLimitWithoutReset},
                                                      {"retryAfterCap", &s.retryAfterCap}};
     for (auto it = o.begin(); it != o.end(); ++it) {

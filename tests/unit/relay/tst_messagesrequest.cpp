@@ -2,6 +2,7 @@
 #include "core/relay/messagesrequest.h"
 #include "core/scheduling/sessionkey.h"
 
+#include <QCryptographicHash>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -161,6 +162,90 @@ private slots:
             QVERIFY(again.has_value());
             QCOMPARE(again->model, newModel);
         }
+    }
+
+    // OpenAI-dialect bodies: the facts routing needs, and the §7.1 OpenAI session order.
+    void inspectsOpenAIBodies_data()
+    {
+        QTest::addColumn<int>("kind");
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<QByteArray>("sessionHeader");
+        QTest::addColumn<bool>("ok");
+        QTest::addColumn<QByteArray>("model");
+        QTest::addColumn<bool>("stream");
+        QTest::addColumn<QByteArray>("sessionSource");
+        const int responses = int(rd::relay::OpenAIBodyKind::Responses);
+        const int chat = int(rd::relay::OpenAIBodyKind::Chat);
+        const int embeddings = int(rd::relay::OpenAIBodyKind::Embeddings);
+        QTest::newRow("codex") << responses
+                               << "{\"model\":\"gpt-5.1\",\"stream\":true,\"input\":[],\"prompt_cache_key\":\"pk\"}"_ba
+                               << "hdr-session"_ba << true << "gpt-5.1"_ba << true << "hdr-session"_ba;
+        QTest::newRow("body session_id before prompt_cache_key")
+            << responses << "{\"model\":\"m\",\"prompt_cache_key\":\"pk\",\"session_id\":\"sid\"}"_ba << QByteArray()
+            << true << "m"_ba << false << "sid"_ba;
+        QTest::newRow("conversation_id") << responses << "{\"model\":\"m\",\"conversation_id\":\"cv\"}"_ba
+                                         << QByteArray() << true << "m"_ba << false << "cv"_ba;
+        QTest::newRow("no session") << responses << "{\"model\":\"m\",\"input\":\"hi\"}"_ba << QByteArray() << true
+                                    << "m"_ba << false << QByteArray();
+        QTest::newRow("responses without model")
+            << responses << "{\"input\":\"hi\"}"_ba << QByteArray() << false << QByteArray() << false << QByteArray();
+        QTest::newRow("chat") << chat << "{\"model\":\"gpt-4o\",\"stream\":null,\"messages\":[{\"role\":\"user\"}]}"_ba
+                              << QByteArray() << true << "gpt-4o"_ba << false << QByteArray();
+        QTest::newRow("chat empty messages") << chat << "{\"model\":\"gpt-4o\",\"messages\":[]}"_ba << QByteArray()
+                                             << false << QByteArray() << false << QByteArray();
+        QTest::newRow("chat no messages")
+            << chat << "{\"model\":\"gpt-4o\"}"_ba << QByteArray() << false << QByteArray() << false << QByteArray();
+        QTest::newRow("stream not a bool") << chat << "{\"model\":\"m\",\"stream\":\"yes\",\"messages\":[{}]}"_ba
+                                           << QByteArray() << false << QByteArray() << false << QByteArray();
+        QTest::newRow("embeddings without model")
+            << embeddings << "{\"input\":[\"a\"]}"_ba << QByteArray() << true << QByteArray() << false << QByteArray();
+        QTest::newRow("embeddings without input")
+            << embeddings << "{\"model\":\"e\"}"_ba << QByteArray() << false << QByteArray() << false << QByteArray();
+        QTest::newRow("not an object") << chat << "[1]"_ba << QByteArray() << false << QByteArray() << false
+                                       << QByteArray();
+    }
+    void inspectsOpenAIBodies()
+    {
+        QFETCH(int, kind);
+        QFETCH(QByteArray, body);
+        QFETCH(QByteArray, sessionHeader);
+        QFETCH(bool, ok);
+        QFETCH(QByteArray, model);
+        QFETCH(bool, stream);
+        QFETCH(QByteArray, sessionSource);
+        rd::http::HeaderList headers;
+        if (!sessionHeader.isEmpty()) {
+            headers.append({"session-id", sessionHeader});
+        }
+        const auto info = rd::relay::inspectOpenAIBody(body, rd::relay::OpenAIBodyKind(kind), headers);
+        QCOMPARE(info.has_value(), ok);
+        if (!ok) {
+            return;
+        }
+        QCOMPARE(info->model, model);
+        QCOMPARE(info->stream, stream);
+        QCOMPARE(info->sessionKey,
+                 sessionSource.isEmpty() ? QByteArray()
+                                         : QCryptographicHash::hash(sessionSource, QCryptographicHash::Sha256).toHex());
+        if (!model.isEmpty()) {
+            // The model token is located for mapping: replacing it changes nothing else.
+            const QByteArray mapped = rd::relay::replaceModel(body, info->modelOffset, info->modelLength, "new-model");
+            QByteArray expected = body;
+            expected.replace(QByteArray("\"" + model + "\""), QByteArray("\"new-model\""));
+            QCOMPARE(mapped, expected);
+        }
+    }
+    void chatIncludeUsage()
+    {
+        const auto info = rd::relay::inspectOpenAIBody(
+            "{\"model\":\"m\",\"stream\":true,\"stream_options\":{\"include_usage\":true},\"messages\":[{}]}"_ba,
+            rd::relay::OpenAIBodyKind::Chat,
+            {});
+        QVERIFY(info.has_value());
+        QVERIFY(info->includeUsage);
+        QVERIFY(
+            !rd::relay::inspectOpenAIBody("{\"model\":\"m\",\"messages\":[{}]}"_ba, rd::relay::OpenAIBodyKind::Chat, {})
+                 ->includeUsage);
     }
 };
 

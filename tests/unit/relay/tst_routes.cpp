@@ -84,15 +84,35 @@ private slots:
         row("unknown under api", "POST", "/api/v1/foo", Route::NotFound);
         row("unknown", "GET", "/metrics2", Route::NotFound);
         row("method case matters", "post", "/api/v1/messages", Route::NotFound);
-        // Other dialects: no routes yet, but errors must be shaped for the client.
-        QTest::newRow("openai chat") << "POST"_ba
-                                     << "/openai/v1/chat/completions"_ba << Route::NotFound << Dialect::OpenAI
-                                     << QByteArray();
-        QTest::newRow("openai messages path")
-            << "POST"_ba
-            << "/openai/v1/messages"_ba << Route::NotFound << Dialect::OpenAI << QByteArray();
-        QTest::newRow("azure") << "POST"_ba
-                               << "/azure/chat/completions"_ba << Route::NotFound << Dialect::OpenAI << QByteArray();
+        // OpenAI dialect (PROTOCOLS.md §1.3, §1.5)
+        auto openai = [](const char *name, const char *method, const char *path, Route route, QByteArray param = {}) {
+            QTest::newRow(name) << QByteArray(method) << QByteArray(path) << route << Dialect::OpenAI << param;
+        };
+        openai("codex responses", "POST", "/openai/responses", Route::Responses);
+        openai("sdk responses", "POST", "/openai/v1/responses", Route::Responses);
+        openai("responses trailing slash", "POST", "/openai/v1/responses/", Route::Responses);
+        openai("responses get", "GET", "/openai/responses", Route::NotFound);
+        openai("compact", "POST", "/openai/responses/compact", Route::ResponsesCompact);
+        openai("sdk compact", "POST", "/openai/v1/responses/compact", Route::ResponsesCompact);
+        openai("unified chat", "POST", "/openai/v1/chat/completions", Route::Chat);
+        openai("unified chat under api", "POST", "/api/v1/chat/completions", Route::Chat);
+        openai("unified chat get", "GET", "/openai/v1/chat/completions", Route::NotFound);
+        openai("openai models", "GET", "/openai/v1/models", Route::OpenAIModels);
+        openai("openai model", "GET", "/openai/v1/models/gpt-5.1", Route::OpenAIModelById, "gpt-5.1");
+        openai("openai model nested", "GET", "/openai/v1/models/a/b", Route::NotFound);
+        openai("claude chat", "POST", "/openai/claude/v1/chat/completions", Route::ClaudeChat);
+        openai("claude chat models", "GET", "/openai/claude/v1/models", Route::ClaudeChatModels);
+        openai("claude chat model",
+               "GET",
+               "/openai/claude/v1/models/claude-sonnet-4-5",
+               Route::ClaudeChatModelById,
+               "claude-sonnet-4-5");
+        openai("azure chat", "POST", "/azure/chat/completions", Route::AzureChat);
+        openai("azure responses", "POST", "/azure/responses", Route::AzureResponses);
+        openai("azure embeddings", "POST", "/azure/embeddings", Route::AzureEmbeddings);
+        openai("azure models", "GET", "/azure/models", Route::AzureModels);
+        openai("openai messages path", "POST", "/openai/v1/messages", Route::NotFound);
+        openai("openai unknown", "POST", "/openai/v1/foo", Route::NotFound);
         QTest::newRow("gemini") << "POST"_ba
                                 << "/gemini/v1beta/models/gemini-2.5-flash:generateContent"_ba << Route::NotFound
                                 << Dialect::Gemini << QByteArray();
@@ -128,6 +148,14 @@ private slots:
         QTest::newRow("telemetry") << Route::Telemetry << false << "telemetry"_ba;
         QTest::newRow("hello") << Route::Hello << false << "hello"_ba;
         QTest::newRow("health") << Route::Health << false << "health"_ba;
+        QTest::newRow("responses") << Route::Responses << true << "openai.responses"_ba;
+        QTest::newRow("compact") << Route::ResponsesCompact << true << "openai.responses.compact"_ba;
+        QTest::newRow("chat") << Route::Chat << true << "openai.chat"_ba;
+        QTest::newRow("claude chat") << Route::ClaudeChat << true << "openai.claude.chat"_ba;
+        QTest::newRow("openai models") << Route::OpenAIModels << true << "openai.models"_ba;
+        QTest::newRow("azure chat") << Route::AzureChat << true << "azure.chat"_ba;
+        QTest::newRow("azure responses") << Route::AzureResponses << true << "azure.responses"_ba;
+        QTest::newRow("azure embeddings") << Route::AzureEmbeddings << true << "azure.embeddings"_ba;
     }
     void onlyServiceRoutesSkipTheKey()
     {

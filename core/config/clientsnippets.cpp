@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "ui/dialogs/snippets.h"
-
-#include <QCoreApplication>
+#include "core/config/clientsnippets.h"
 
 using namespace Qt::StringLiterals;
 
-namespace rd::ui {
+namespace rd::config {
 
 namespace {
 
@@ -41,7 +39,12 @@ QString codex(const QString &o, const QString &key)
            "env_key = \"RELAYDESK_API_KEY\"\n"
            "wire_api = \"responses\"\n"
            "\n"
-           "# Shell\n"
+           "# On a machine without internet access also set:\n"
+           "# check_for_update_on_startup = false\n"
+           "# [analytics]\n"
+           "# enabled = false\n"
+           "\n"
+           "# Shell (then: codex exec \"…\")\n"
            "export RELAYDESK_API_KEY=\"%2\"\n"_s.arg(o, key);
 }
 
@@ -102,20 +105,28 @@ QString genai(const QString &o, const QString &key)
 
 } // namespace
 
-QList<QPair<QString, QString>> clientSnippets(const QString &host, quint16 port, const QString &key)
+QList<ClientSnippet> clientSnippets(const QString &host, quint16 port, const QString &key)
 {
     const QString o = origin(host, port);
-    const auto tr = [](const char *text) { return QCoreApplication::translate("rd::ui::Snippets", text); };
     return {
-        {tr("Claude Code"), claudeCode(o, key)},
-        {tr("Codex CLI"), codex(o, key)},
-        {tr("Gemini CLI"), gemini(o, key)},
-        {tr("Droid CLI"), droid(o, key)},
-        {tr("Anthropic SDK (JS)"), anthropicJs(o, key)},
-        {tr("Anthropic SDK (Python)"), anthropicPython(o, key)},
-        {tr("OpenAI SDK"), openAi(o, key)},
-        {tr("Google GenAI SDK"), genai(o, key)},
+        {"claude-code", "Claude Code", claudeCode(o, key)},
+        {"codex", "Codex CLI", codex(o, key)},
+        {"gemini-cli", "Gemini CLI", gemini(o, key)},
+        {"droid", "Droid CLI", droid(o, key)},
+        {"anthropic-sdk", "Anthropic SDK (JS)", anthropicJs(o, key)},
+        {"anthropic-sdk-python", "Anthropic SDK (Python)", anthropicPython(o, key)},
+        {"openai-sdk", "OpenAI SDK", openAi(o, key)},
+        {"genai-sdk", "Google GenAI SDK", genai(o, key)},
     };
 }
 
-} // namespace rd::ui
+QStringList snippetClientIds()
+{
+    QStringList ids;
+    for (const ClientSnippet &s : clientSnippets(QString(), 0, QString())) {
+        ids << QString::fromLatin1(s.id);
+    }
+    return ids;
+}
+
+} // namespace rd::config
