@@ -1,28 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/oauth/claudeoauth.h"
 
-#include "core/util/logging.h"
+#include "core/oauth/tokenendpoint.h"
 
-#include <QCryptographicHash>
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QJsonParseError>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QNetworkRequest>
-#include <QRandomGenerator>
 #include <QRegularExpression>
-#include <QThread>
-#include <QTimer>
 #include <QUrlQuery>
 
-#include <openssl/crypto.h>
-#include <openssl/rand.h>
-
 #include <algorithm>
-#include <array>
-#include <cstring>
 #include <utility>
 
 using namespace Qt::StringLiterals;
@@ -31,232 +18,40 @@ namespace rd::oauth {
 
 namespace {
 
-constexpr int kRandomBytes = 32;
-constexpr qint64 kDefaultExpiresInS = 3600; // used when an answer omits expires_in (Claude always sends it)
-constexpr qsizetype kMaxServerText = 200;   // of the server's error text kept in a detail
 constexpr qsizetype kMinSetupTokenBody = 20;
 constexpr QByteArrayView kSetupTokenPrefix = "sk-ant-oat01-";
-
-QByteArray base64Url(const QByteArray &bytes)
-{
-    return bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
-}
-
-// 32 random bytes, base64url without padding (43 characters).
-QByteArray randomBase64Url()
-{
-    std::array<unsigned char, kRandomBytes> raw{};
-    if (RAND_bytes(raw.data(), kRandomBytes) != 1) {
-        // OpenSSL's generator failed (no entropy source?): the OS generator behind QRandomGenerator::system() is
-        // cryptographically strong as well.
-        qCWarning(lcOAuth) << "RAND_bytes failed; PKCE values come from the system random generator";
-        std::array<quint32, kRandomBytes / 4> words{};
-        QRandomGenerator::system()->fillRange(words.data(), words.size());
-        std::memcpy(raw.data(), words.data(), raw.size());
-        OPENSSL_cleanse(words.data(), sizeof words);
-    }
-    QByteArray bytes(reinterpret_cast<const char *>(raw.data()), kRandomBytes);
-    OPENSSL_cleanse(raw.data(), raw.size());
-    QByteArray encoded = base64Url(bytes);
-    wipeBytes(bytes);
-    return encoded;
-}
 
 bool isBase64UrlChar(char c)
 {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
 }
 
-// Printable ASCII without spaces: anything else did not come from the callback page.
-bool isCodeText(const QString &code)
+void readAnswer(const QJsonObject &json, TokenSet &tokens, const QString & /*what*/)
 {
-    return std::all_of(code.cbegin(), code.cend(), [](QChar c) { return c.unicode() > 0x20 && c.unicode() < 0x7f; });
-}
-
-// The server's error text, safe for a detail: known secrets, anything token-shaped and long opaque runs are cut out,
-// control characters flattened, the length bounded.
-QString scrubbed(const QString &text, const std::vector<SecretBytes> &secrets)
-{
-    QByteArray bytes = text.toUtf8();
-    for (const SecretBytes &secret : secrets) {
-        if (!secret.isEmpty()) {
-            bytes.replace(secret.expose(), "<redacted>");
-        }
-    }
-    QString out = QString::fromUtf8(bytes);
-    wipeBytes(bytes);
-    static const QRegularExpression tokenShaped(u"sk-ant-[A-Za-z0-9_-]*|[A-Za-z0-9_-]{32,}"_s);
-    static const QRegularExpression control(u"[\\x00-\\x1f\\x7f]+"_s);
-    out.replace(tokenShaped, u"<redacted>"_s).replace(control, u" "_s);
-    if (out.size() > kMaxServerText) {
-        out = out.left(kMaxServerText) + u"…"_s;
-    }
-    return out.trimmed();
-}
-
-SecretBytes secretField(const QJsonObject &json, QLatin1StringView key)
-{
-    return SecretBytes(json.value(key).toString().toUtf8());
-}
-
-QString endpointName(const QUrl &url)
-{
-    return url.port() > 0 ? u"%1:%2"_s.arg(url.host()).arg(url.port()) : url.host();
-}
-
-// One POST in flight: owns its QNAM (which carries this call's proxy), reports once, then deletes itself.
-// A child of the client on its thread; deleting the client abandons the call without a report.
-class TokenCall : public QObject
-{
-public:
-    TokenCall(ClaudeTokenClient *client,
-              std::vector<SecretBytes> secrets,
-              bool isRefresh,
-              ClaudeTokenClient::Clock now,
-              ClaudeTokenClient::Callback done)
-        : QObject(client)
-        , m_secrets(std::move(secrets))
-        , m_isRefresh(isRefresh)
-        , m_now(std::move(now))
-        , m_done(std::move(done))
-        , m_timeoutMs(client->timeoutMs())
-    {}
-
-    ~TokenCall() override
-    {
-        if (m_reply) {
-            m_reply->disconnect(this);
-            m_reply->abort();
-        }
-    }
-
-    void start(const QNetworkRequest &request, const QByteArray &body, const QNetworkProxy &proxy)
-    {
-        m_endpoint = endpointName(request.url());
-        // QNAM has no per-request proxy: one manager per call, gone with the call.
-        auto *manager = new QNetworkAccessManager(this);
-        manager->setProxy(proxy);
-        m_reply = manager->post(request, body);
-        connect(m_reply, &QNetworkReply::finished, this, [this] { onFinished(); });
-    }
-
-private:
-    QString what() const { return m_isRefresh ? u"token refresh"_s : u"code exchange"_s; }
-    void onFinished();
-    Result<TokenSet> networkFailure(const QNetworkReply *reply) const;
-    Result<TokenSet> httpFailure(int status, const QByteArray &body) const;
-    Result<TokenSet> tokensFrom(int status, const QByteArray &body) const;
-    void finish(Result<TokenSet> result);
-
-    std::vector<SecretBytes> m_secrets; // what we sent: scrubbed from every detail
-    bool m_isRefresh;
-    ClaudeTokenClient::Clock m_now;
-    ClaudeTokenClient::Callback m_done;
-    int m_timeoutMs;
-    QString m_endpoint;
-    QNetworkReply *m_reply = nullptr;
-};
-
-void TokenCall::onFinished()
-{
-    QNetworkReply *reply = std::exchange(m_reply, nullptr);
-    const QVariant status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
-    if (!status.isValid()) {
-        finish(networkFailure(reply));
-        return;
-    }
-    QByteArray body = reply->readAll();
-    Result<TokenSet> result = (status.toInt() >= 200 && status.toInt() < 300) ? tokensFrom(status.toInt(), body)
-                                                                              : httpFailure(status.toInt(), body);
-    wipeBytes(body);
-    finish(std::move(result));
-}
-
-Result<TokenSet> TokenCall::networkFailure(const QNetworkReply *reply) const
-{
-    switch (reply->error()) {
-    case QNetworkReply::TimeoutError:
-    case QNetworkReply::OperationCanceledError: // the transfer timeout aborts the reply; we never cancel one ourselves
-    case QNetworkReply::ProxyTimeoutError:
-        return fail(
-            ErrorCode::UpstreamTimeout,
-            u"%1: the token endpoint %2 did not answer within %3 ms"_s.arg(what(), m_endpoint).arg(m_timeoutMs));
-    default:
-        return fail(ErrorCode::UpstreamConnect,
-                    u"%1: cannot reach the token endpoint %2: %3"_s.arg(what(), m_endpoint, reply->errorString()));
-    }
-}
-
-Result<TokenSet> TokenCall::httpFailure(int status, const QByteArray &body) const
-{
-    const QJsonObject json = QJsonDocument::fromJson(body).object();
-    QString error = json.value("error"_L1).toString();
-    QString description = json.value("error_description"_L1).toString();
-    if (json.value("error"_L1).isObject()) { // Anthropic API shape: {"type":"error","error":{"type","message"}}
-        const QJsonObject inner = json.value("error"_L1).toObject();
-        error = inner.value("type"_L1).toString();
-        description = inner.value("message"_L1).toString();
-    }
-    QString serverText = scrubbed(error, m_secrets);
-    if (const QString more = scrubbed(description, m_secrets); !more.isEmpty()) {
-        serverText = serverText.isEmpty() ? more : serverText + u" – "_s + more;
-    }
-    const QString suffix = serverText.isEmpty() ? QString() : u": "_s + serverText;
-    if ((status == 400 && error == u"invalid_grant") || status == 401) {
-        return fail(ErrorCode::ReauthorizationRequired,
-                    u"%1 refused (HTTP %2%3); sign in again"_s.arg(what()).arg(status).arg(suffix));
-    }
-    return fail(ErrorCode::UpstreamUnavailable,
-                u"%1: the token endpoint %2 answered HTTP %3%4"_s.arg(what(), m_endpoint).arg(status).arg(suffix));
-}
-
-Result<TokenSet> TokenCall::tokensFrom(int status, const QByteArray &body) const
-{
-    QJsonParseError parseError{};
-    const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
-    if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
-        return fail(ErrorCode::UpstreamProtocol,
-                    u"%1: the token endpoint answered HTTP %2 without a JSON object"_s.arg(what()).arg(status));
-    }
-    const QJsonObject json = document.object();
-    TokenSet tokens;
-    tokens.accessToken = secretField(json, "access_token"_L1);
-    if (tokens.accessToken.isEmpty()) {
-        return fail(ErrorCode::UpstreamProtocol, u"%1: the token endpoint's answer has no access_token"_s.arg(what()));
-    }
-    tokens.refreshToken = secretField(json, "refresh_token"_L1);
-    qint64 expiresIn = json.value("expires_in"_L1).toInteger(-1);
-    if (expiresIn <= 0) {
-        qCDebug(lcOAuth) << what() << "answer without a usable expires_in; assuming" << kDefaultExpiresInS << "s";
-        expiresIn = kDefaultExpiresInS;
-    }
-    tokens.expiresAtMs = m_now() + expiresIn * 1000;
-    tokens.scope = json.value("scope"_L1).toString();
     const QJsonObject account = json.value("account"_L1).toObject();
     tokens.accountUuid = account.value("uuid"_L1).toString();
     tokens.email = account.value("email_address"_L1).toString();
     tokens.organizationUuid = json.value("organization"_L1).toObject().value("uuid"_L1).toString();
-    return tokens;
 }
 
-void TokenCall::finish(Result<TokenSet> result)
+QString describe(const TokenSet &tokens)
 {
-    if (result) {
-        qCInfo(lcOAuth).noquote() << u"%1 succeeded (account %2, expires in %3 s%4)"_s.arg(
-            what(),
-            result->accountUuid.isEmpty() ? u"unknown"_s : result->accountUuid,
-            QString::number((result->expiresAtMs - m_now()) / 1000),
-            result->refreshToken.isEmpty() ? u", no refresh token"_s : QString());
-    } else {
-        qCWarning(lcOAuth).noquote() << u"%1 failed: %2 (%3)"_s.arg(
-            what(), result.error().detail, errorCodeName(result.error().code));
-    }
-    ClaudeTokenClient::Callback done = std::move(m_done);
-    deleteLater();
-    // Last statement: the callback may delete the client, and with it this call.
-    if (done) {
-        done(std::move(result));
-    }
+    return u"account "_s + (tokens.accountUuid.isEmpty() ? u"unknown"_s : tokens.accountUuid);
+}
+
+const detail::TokenEndpointDialect &dialect()
+{
+    static const detail::TokenEndpointDialect claude{
+        u"Claude"_s,
+        u"code exchange"_s,
+        u"token refresh"_s,
+        "application/json"_ba,
+        QRegularExpression(u"sk-ant-[A-Za-z0-9_-]*|[A-Za-z0-9_-]{32,}"_s),
+        false,
+        readAnswer,
+        describe,
+    };
+    return claude;
 }
 
 } // namespace
@@ -275,12 +70,8 @@ ClaudeOAuthEndpoints ClaudeOAuthEndpoints::defaults()
 
 PkceSession startAuthorization(const ClaudeOAuthEndpoints &e, bool setupToken, qint64 nowMs)
 {
-    PkceSession session;
-    session.verifier = randomBase64Url();
-    session.challenge = base64Url(QCryptographicHash::hash(session.verifier, QCryptographicHash::Sha256));
-    session.state = randomBase64Url();
+    PkceSession session = detail::newPkceSession(nowMs);
     session.setupToken = setupToken;
-    session.createdAtMs = nowMs;
     // Built by hand, in the documented order: every value fully percent-encoded (':' '/' and spaces included), as
     // the browser-side URLSearchParams of the official client would send them.
     const QByteArray query = "code=true&client_id=" + QUrl::toPercentEncoding(e.clientId)
@@ -320,7 +111,7 @@ Result<QByteArray> extractAuthorizationCode(const QString &pasted, const QByteAr
     if (code.isEmpty()) {
         return fail(ErrorCode::InvalidArgument, u"the pasted text holds no authorization code"_s);
     }
-    if (!isCodeText(code)) {
+    if (!detail::isCodeText(code)) {
         return fail(ErrorCode::InvalidArgument,
                     u"the pasted authorization code contains characters a code cannot have"_s);
     }
@@ -386,14 +177,18 @@ void ClaudeTokenClient::exchangeCode(const PkceSession &session,
                                      Callback done)
 {
     if (session.isExpired(m_now())) {
-        failLater(Error{ErrorCode::InvalidArgument,
-                        u"code exchange: the sign-in started more than 10 minutes ago and has expired; start again"_s},
-                  std::move(done));
+        detail::failLater(
+            this,
+            Error{ErrorCode::InvalidArgument,
+                  u"code exchange: the sign-in started more than 10 minutes ago and has expired; start again"_s},
+            std::move(done));
         return;
     }
     if (code.isEmpty() || session.verifier.isEmpty()) {
-        failLater(Error{ErrorCode::InvalidArgument, u"code exchange: no authorization code or no PKCE verifier"_s},
-                  std::move(done));
+        detail::failLater(
+            this,
+            Error{ErrorCode::InvalidArgument, u"code exchange: no authorization code or no PKCE verifier"_s},
+            std::move(done));
         return;
     }
     QJsonObject json;
@@ -415,7 +210,9 @@ void ClaudeTokenClient::exchangeCode(const PkceSession &session,
 void ClaudeTokenClient::refresh(const SecretBytes &refreshToken, const QNetworkProxy &proxy, Callback done)
 {
     if (refreshToken.isEmpty()) {
-        failLater(
+        detail::failLater(
+            this,
+
             Error{ErrorCode::ReauthorizationRequired,
                   u"token refresh: the account has no refresh token (setup token or signed out); sign in again"_s},
             std::move(done));
@@ -433,34 +230,16 @@ void ClaudeTokenClient::refresh(const SecretBytes &refreshToken, const QNetworkP
 void ClaudeTokenClient::post(
     QByteArray body, std::vector<SecretBytes> secrets, const QNetworkProxy &proxy, bool isRefresh, Callback done)
 {
-    Q_ASSERT(QThread::currentThread() == thread());
-    const QUrl url(m_endpoints.tokenUrl, QUrl::StrictMode);
-    if (!url.isValid() || url.host().isEmpty() || (url.scheme() != u"https" && url.scheme() != u"http")) {
-        wipeBytes(body);
-        failLater(Error{ErrorCode::InvalidConfig, u"unusable Claude token URL (scheme '%1')"_s.arg(url.scheme())},
-                  std::move(done));
-        return;
-    }
-    QNetworkRequest request(url);
-    request.setHeader(QNetworkRequest::ContentTypeHeader, "application/json"_ba);
-    request.setRawHeader("accept", "application/json");
-    request.setTransferTimeout(m_timeoutMs);
-    // A redirect would re-send the grant somewhere else: report it as the status it is.
-    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
-    auto *call = new TokenCall(this, std::move(secrets), isRefresh, m_now, std::move(done));
-    call->start(request, body, proxy);
-    wipeBytes(body); // QNAM holds its own copy until the request is sent
-}
-
-void ClaudeTokenClient::failLater(Error error, Callback done)
-{
-    qCWarning(lcOAuth).noquote() << u"%1 (%2)"_s.arg(error.detail, errorCodeName(error.code));
-    // Same order as a network outcome: never from inside the call. Deleting the client first drops the report.
-    QTimer::singleShot(0, this, [error = std::move(error), done = std::move(done)] {
-        if (done) {
-            done(tl::unexpected<Error>(error));
-        }
-    });
+    detail::postToTokenEndpoint(this,
+                                dialect(),
+                                m_endpoints.tokenUrl,
+                                m_timeoutMs,
+                                m_now,
+                                std::move(body),
+                                std::move(secrets),
+                                proxy,
+                                isRefresh,
+                                std::move(done));
 }
 
 } // namespace rd::oauth

@@ -101,7 +101,6 @@ public:
 private:
     void
     post(QByteArray body, std::vector<SecretBytes> secrets, const QNetworkProxy &proxy, bool isRefresh, Callback done);
-    void failLater(Error error, Callback done); // reports from the event loop, like every other outcome
 
     ClaudeOAuthEndpoints m_endpoints;
     int m_timeoutMs = kDefaultTimeoutMs;

@@ -1,30 +1,21 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/oauth/openaioauth.h"
 
+#include "core/oauth/tokenendpoint.h"
 #include "core/providers/console/consoleaccount.h"
 #include "core/util/logging.h"
 
-#include <QCryptographicHash>
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QJsonParseError>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QNetworkRequest>
-#include <QRandomGenerator>
 #include <QRegularExpression>
-#include <QThread>
-#include <QTimer>
 #include <QUrlQuery>
 
-#include <openssl/crypto.h>
 #include <openssl/rand.h>
 
 #include <algorithm>
 #include <array>
-#include <cstring>
 #include <utility>
 
 using namespace Qt::StringLiterals;
@@ -33,32 +24,7 @@ namespace rd::oauth {
 
 namespace {
 
-constexpr int kRandomBytes = 32;
-constexpr qint64 kDefaultExpiresInS = 3600; // §5.3: OpenAI may omit expires_in
-constexpr qsizetype kMaxServerText = 200;
 constexpr QLatin1StringView kAuthClaim("https://api.openai.com/auth");
-
-QByteArray base64Url(const QByteArray &bytes)
-{
-    return bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
-}
-
-QByteArray randomBase64Url()
-{
-    std::array<unsigned char, kRandomBytes> raw{};
-    if (RAND_bytes(raw.data(), kRandomBytes) != 1) {
-        qCWarning(lcOAuth) << "RAND_bytes failed; PKCE values come from the system random generator";
-        std::array<quint32, kRandomBytes / 4> words{};
-        QRandomGenerator::system()->fillRange(words.data(), words.size());
-        std::memcpy(raw.data(), words.data(), raw.size());
-        OPENSSL_cleanse(words.data(), sizeof words);
-    }
-    QByteArray bytes(reinterpret_cast<const char *>(raw.data()), kRandomBytes);
-    OPENSSL_cleanse(raw.data(), raw.size());
-    QByteArray encoded = base64Url(bytes);
-    wipeBytes(bytes);
-    return encoded;
-}
 
 // application/x-www-form-urlencoded, every value fully percent-encoded (spaces as %20).
 QByteArray formBody(std::initializer_list<std::pair<const char *, QByteArray>> fields)
@@ -75,48 +41,6 @@ QByteArray formBody(std::initializer_list<std::pair<const char *, QByteArray>> f
     return body;
 }
 
-bool isCodeText(const QString &code)
-{
-    return std::all_of(code.cbegin(), code.cend(), [](QChar c) { return c.unicode() > 0x20 && c.unicode() < 0x7f; });
-}
-
-// The server's error text, safe for a detail: what we sent, JWTs, refresh-token shapes and long opaque runs are cut.
-QString scrubbed(const QString &text, const std::vector<SecretBytes> &secrets)
-{
-    QByteArray bytes = text.toUtf8();
-    for (const SecretBytes &secret : secrets) {
-        if (!secret.isEmpty()) {
-            bytes.replace(secret.expose(), "<redacted>");
-        }
-    }
-    QString out = QString::fromUtf8(bytes);
-    wipeBytes(bytes);
-    static const QRegularExpression tokenShaped(u"eyJ[A-Za-z0-9_.-]*|rt_[A-Za-z0-9_.-]*|[A-Za-z0-9_-]{32,}"_s);
-    static const QRegularExpression control(u"[\\x00-\\x1f\\x7f]+"_s);
-    out.replace(tokenShaped, u"<redacted>"_s).replace(control, u" "_s);
-    if (out.size() > kMaxServerText) {
-        out = out.left(kMaxServerText) + u"…"_s;
-    }
-    return out.trimmed();
-}
-
-QString endpointName(const QUrl &url)
-{
-    return url.port() > 0 ? u"%1:%2"_s.arg(url.host()).arg(url.port()) : url.host();
-}
-
-// {"error":"invalid_grant","error_description":…} (OAuth) or {"error":{"code"|"type","message"}} (OpenAI API shape).
-std::pair<QString, QString> serverError(const QByteArray &body)
-{
-    const QJsonObject json = QJsonDocument::fromJson(body).object();
-    if (json.value("error"_L1).isObject()) {
-        const QJsonObject inner = json.value("error"_L1).toObject();
-        const QString code = inner.value("code"_L1).toString();
-        return {code.isEmpty() ? inner.value("type"_L1).toString() : code, inner.value("message"_L1).toString()};
-    }
-    return {json.value("error"_L1).toString(), json.value("error_description"_L1).toString()};
-}
-
 void applyIdentity(TokenSet &tokens, const OpenAIIdentity &id)
 {
     tokens.chatgptAccountId = id.accountId;
@@ -126,155 +50,38 @@ void applyIdentity(TokenSet &tokens, const OpenAIIdentity &id)
     tokens.organizationUuid = id.organizationId;
 }
 
-// One POST in flight: owns its QNAM (this call's proxy), reports once, then deletes itself. A child of the client.
-class OpenAITokenCall : public QObject
+void readAnswer(const QJsonObject &json, TokenSet &tokens, const QString &what)
 {
-public:
-    OpenAITokenCall(OpenAITokenClient *client,
-                    std::vector<SecretBytes> secrets,
-                    bool isRefresh,
-                    OpenAITokenClient::Clock now,
-                    OpenAITokenClient::Callback done)
-        : QObject(client)
-        , m_secrets(std::move(secrets))
-        , m_isRefresh(isRefresh)
-        , m_now(std::move(now))
-        , m_done(std::move(done))
-        , m_timeoutMs(client->timeoutMs())
-    {}
-
-    ~OpenAITokenCall() override
-    {
-        if (m_reply) {
-            m_reply->disconnect(this);
-            m_reply->abort();
-        }
-    }
-
-    void start(const QNetworkRequest &request, const QByteArray &body, const QNetworkProxy &proxy)
-    {
-        m_endpoint = endpointName(request.url());
-        auto *manager = new QNetworkAccessManager(this); // QNAM has no per-request proxy
-        manager->setProxy(proxy);
-        m_reply = manager->post(request, body);
-        connect(m_reply, &QNetworkReply::finished, this, [this] { onFinished(); });
-    }
-
-private:
-    QString what() const { return m_isRefresh ? u"OpenAI token refresh"_s : u"OpenAI code exchange"_s; }
-    void onFinished();
-    Result<TokenSet> networkFailure(const QNetworkReply *reply) const;
-    Result<TokenSet> httpFailure(int status, const QByteArray &body) const;
-    Result<TokenSet> tokensFrom(int status, const QByteArray &body) const;
-    void finish(Result<TokenSet> result);
-
-    std::vector<SecretBytes> m_secrets;
-    bool m_isRefresh;
-    OpenAITokenClient::Clock m_now;
-    OpenAITokenClient::Callback m_done;
-    int m_timeoutMs;
-    QString m_endpoint;
-    QNetworkReply *m_reply = nullptr;
-};
-
-void OpenAITokenCall::onFinished()
-{
-    QNetworkReply *reply = std::exchange(m_reply, nullptr);
-    const QVariant status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
-    if (!status.isValid()) {
-        finish(networkFailure(reply));
-        return;
-    }
-    QByteArray body = reply->readAll();
-    const int code = status.toInt();
-    Result<TokenSet> result = (code >= 200 && code < 300) ? tokensFrom(code, body) : httpFailure(code, body);
-    wipeBytes(body);
-    finish(std::move(result));
-}
-
-Result<TokenSet> OpenAITokenCall::networkFailure(const QNetworkReply *reply) const
-{
-    switch (reply->error()) {
-    case QNetworkReply::TimeoutError:
-    case QNetworkReply::OperationCanceledError: // the transfer timeout aborts the reply; we never cancel one ourselves
-    case QNetworkReply::ProxyTimeoutError:
-        return fail(
-            ErrorCode::UpstreamTimeout,
-            u"%1: the token endpoint %2 did not answer within %3 ms"_s.arg(what(), m_endpoint).arg(m_timeoutMs));
-    default:
-        return fail(ErrorCode::UpstreamConnect,
-                    u"%1: cannot reach the token endpoint %2: %3"_s.arg(what(), m_endpoint, reply->errorString()));
-    }
-}
-
-Result<TokenSet> OpenAITokenCall::httpFailure(int status, const QByteArray &body) const
-{
-    const auto [error, description] = serverError(body);
-    QString serverText = scrubbed(error, m_secrets);
-    if (const QString more = scrubbed(description, m_secrets); !more.isEmpty()) {
-        serverText = serverText.isEmpty() ? more : serverText + u" – "_s + more;
-    }
-    const QString suffix = serverText.isEmpty() ? QString() : u": "_s + serverText;
-    // 401 carries refresh_token_expired / _reused / _invalidated (what the Codex CLI treats as "log in again").
-    if ((status == 400 && error == u"invalid_grant") || status == 401) {
-        return fail(ErrorCode::ReauthorizationRequired,
-                    u"%1 refused (HTTP %2%3); sign in again"_s.arg(what()).arg(status).arg(suffix));
-    }
-    return fail(ErrorCode::UpstreamUnavailable,
-                u"%1: the token endpoint %2 answered HTTP %3%4"_s.arg(what(), m_endpoint).arg(status).arg(suffix));
-}
-
-Result<TokenSet> OpenAITokenCall::tokensFrom(int status, const QByteArray &body) const
-{
-    QJsonParseError parseError{};
-    const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
-    if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
-        return fail(ErrorCode::UpstreamProtocol,
-                    u"%1: the token endpoint answered HTTP %2 without a JSON object"_s.arg(what()).arg(status));
-    }
-    const QJsonObject json = document.object();
-    TokenSet tokens;
-    tokens.accessToken = SecretBytes(json.value("access_token"_L1).toString().toUtf8());
-    if (tokens.accessToken.isEmpty()) {
-        return fail(ErrorCode::UpstreamProtocol, u"%1: the token endpoint's answer has no access_token"_s.arg(what()));
-    }
-    tokens.refreshToken = SecretBytes(json.value("refresh_token"_L1).toString().toUtf8());
-    qint64 expiresIn = json.value("expires_in"_L1).toInteger(-1);
-    if (expiresIn <= 0) {
-        expiresIn = kDefaultExpiresInS;
-    }
-    tokens.expiresAtMs = m_now() + expiresIn * 1000;
-    tokens.scope = json.value("scope"_L1).toString();
     // Never fail a success because of the id token: a refresh has already rotated the refresh token server-side.
     if (const QByteArray idToken = json.value("id_token"_L1).toString().toUtf8(); !idToken.isEmpty()) {
         const Result<OpenAIIdentity> identity = identityFromIdToken(idToken);
         if (identity) {
             applyIdentity(tokens, *identity);
         } else {
-            qCWarning(lcOAuth).noquote() << what() << "answer has an unreadable id_token:" << identity.error().detail;
+            qCWarning(lcOAuth).noquote() << what << "answer has an unreadable id_token:" << identity.error().detail;
         }
     }
-    return tokens;
 }
 
-void OpenAITokenCall::finish(Result<TokenSet> result)
+QString describe(const TokenSet &tokens)
 {
-    if (result) {
-        qCInfo(lcOAuth).noquote() << u"%1 succeeded (account %2, plan %3, expires in %4 s%5)"_s.arg(
-            what(),
-            result->chatgptAccountId.isEmpty() ? u"unknown"_s : result->chatgptAccountId,
-            result->planType.isEmpty() ? u"unknown"_s : result->planType,
-            QString::number((result->expiresAtMs - m_now()) / 1000),
-            result->refreshToken.isEmpty() ? u", no refresh token"_s : QString());
-    } else {
-        qCWarning(lcOAuth).noquote() << u"%1 failed: %2 (%3)"_s.arg(
-            what(), result.error().detail, errorCodeName(result.error().code));
-    }
-    OpenAITokenClient::Callback done = std::move(m_done);
-    deleteLater();
-    if (done) { // last: the callback may delete the client, and with it this call
-        done(std::move(result));
-    }
+    return u"account %1, plan %2"_s.arg(tokens.chatgptAccountId.isEmpty() ? u"unknown"_s : tokens.chatgptAccountId,
+                                        tokens.planType.isEmpty() ? u"unknown"_s : tokens.planType);
+}
+
+const detail::TokenEndpointDialect &dialect()
+{
+    static const detail::TokenEndpointDialect openai{
+        u"OpenAI"_s,
+        u"OpenAI code exchange"_s,
+        u"OpenAI token refresh"_s,
+        "application/x-www-form-urlencoded"_ba,
+        QRegularExpression(u"eyJ[A-Za-z0-9_.-]*|rt_[A-Za-z0-9_.-]*|[A-Za-z0-9_-]{32,}"_s),
+        true,
+        readAnswer,
+        describe,
+    };
+    return openai;
 }
 
 } // namespace
@@ -293,11 +100,7 @@ OpenAIOAuthEndpoints OpenAIOAuthEndpoints::defaults()
 
 PkceSession startOpenAIAuthorization(const OpenAIOAuthEndpoints &e, qint64 nowMs)
 {
-    PkceSession session;
-    session.verifier = randomBase64Url();
-    session.challenge = base64Url(QCryptographicHash::hash(session.verifier, QCryptographicHash::Sha256));
-    session.state = randomBase64Url();
-    session.createdAtMs = nowMs;
+    PkceSession session = detail::newPkceSession(nowMs);
     const QByteArray query = formBody({{"response_type", "code"},
                                        {"client_id", e.clientId.toUtf8()},
                                        {"redirect_uri", e.redirectUri.toUtf8()},
@@ -343,7 +146,7 @@ Result<QByteArray> extractOpenAICallbackCode(const QString &pasted, const QByteA
     if (code.isEmpty()) {
         return fail(ErrorCode::InvalidArgument, u"the callback holds no authorization code"_s);
     }
-    if (!isCodeText(code)) {
+    if (!detail::isCodeText(code)) {
         return fail(ErrorCode::InvalidArgument, u"the authorization code contains characters a code cannot have"_s);
     }
     return code.toLatin1();
@@ -415,15 +218,19 @@ void OpenAITokenClient::exchangeCode(const PkceSession &session,
                                      Callback done)
 {
     if (session.isExpired(m_now())) {
-        failLater(Error{ErrorCode::InvalidArgument,
-                        u"OpenAI code exchange: the sign-in started more than 10 minutes ago and has expired; start "
-                        "again"_s},
-                  std::move(done));
+        detail::failLater(
+            this,
+            Error{ErrorCode::InvalidArgument,
+                  u"OpenAI code exchange: the sign-in started more than 10 minutes ago and has expired; start "
+                  "again"_s},
+            std::move(done));
         return;
     }
     if (code.isEmpty() || session.verifier.isEmpty()) {
-        failLater(Error{ErrorCode::InvalidArgument, u"OpenAI code exchange: no authorization code or no verifier"_s},
-                  std::move(done));
+        detail::failLater(
+            this,
+            Error{ErrorCode::InvalidArgument, u"OpenAI code exchange: no authorization code or no verifier"_s},
+            std::move(done));
         return;
     }
     QByteArray body = formBody({{"grant_type", "authorization_code"},
@@ -440,9 +247,10 @@ void OpenAITokenClient::exchangeCode(const PkceSession &session,
 void OpenAITokenClient::refresh(const SecretBytes &refreshToken, const QNetworkProxy &proxy, Callback done)
 {
     if (refreshToken.isEmpty()) {
-        failLater(Error{ErrorCode::ReauthorizationRequired,
-                        u"OpenAI token refresh: the account has no refresh token; sign in again"_s},
-                  std::move(done));
+        detail::failLater(this,
+                          Error{ErrorCode::ReauthorizationRequired,
+                                u"OpenAI token refresh: the account has no refresh token; sign in again"_s},
+                          std::move(done));
         return;
     }
     QByteArray body = formBody({{"grant_type", "refresh_token"},
@@ -457,33 +265,16 @@ void OpenAITokenClient::refresh(const SecretBytes &refreshToken, const QNetworkP
 void OpenAITokenClient::post(
     QByteArray body, std::vector<SecretBytes> secrets, const QNetworkProxy &proxy, bool isRefresh, Callback done)
 {
-    Q_ASSERT(QThread::currentThread() == thread());
-    const QUrl url(m_endpoints.tokenUrl, QUrl::StrictMode);
-    if (!url.isValid() || url.host().isEmpty() || (url.scheme() != u"https" && url.scheme() != u"http")) {
-        wipeBytes(body);
-        failLater(Error{ErrorCode::InvalidConfig, u"unusable OpenAI token URL (scheme '%1')"_s.arg(url.scheme())},
-                  std::move(done));
-        return;
-    }
-    QNetworkRequest request(url);
-    request.setHeader(QNetworkRequest::ContentTypeHeader, "application/x-www-form-urlencoded"_ba);
-    request.setRawHeader("accept", "application/json");
-    request.setTransferTimeout(m_timeoutMs);
-    // A redirect would re-send the grant somewhere else: report it as the status it is.
-    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
-    auto *call = new OpenAITokenCall(this, std::move(secrets), isRefresh, m_now, std::move(done));
-    call->start(request, body, proxy);
-    wipeBytes(body);
-}
-
-void OpenAITokenClient::failLater(Error error, Callback done)
-{
-    qCWarning(lcOAuth).noquote() << u"%1 (%2)"_s.arg(error.detail, errorCodeName(error.code));
-    QTimer::singleShot(0, this, [error = std::move(error), done = std::move(done)] {
-        if (done) {
-            done(tl::unexpected<Error>(error));
-        }
-    });
+    detail::postToTokenEndpoint(this,
+                                dialect(),
+                                m_endpoints.tokenUrl,
+                                m_timeoutMs,
+                                m_now,
+                                std::move(body),
+                                std::move(secrets),
+                                proxy,
+                                isRefresh,
+                                std::move(done));
 }
 
 Result<store::AccountRecord> openAIAccountRecord(const QString &name,

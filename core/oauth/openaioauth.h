@@ -81,7 +81,6 @@ public:
 private:
     void
     post(QByteArray body, std::vector<SecretBytes> secrets, const QNetworkProxy &proxy, bool isRefresh, Callback done);
-    void failLater(Error error, Callback done);
 
     OpenAIOAuthEndpoints m_endpoints;
     int m_timeoutMs = kDefaultTimeoutMs;
