@@ -5,6 +5,7 @@
 #include "core/providers/console/consoleaccount.h"
 #include "core/secrets/sealer.h"
 #include "core/secrets/secretbytes.h"
+#include "ui/dialogs/signinproxy.h"
 
 #include <QDateTime>
 #include <QDesktopServices>
@@ -171,17 +172,7 @@ Result<void> ChatGPTSignInWizard::checkSettings() const
 
 QNetworkProxy ChatGPTSignInWizard::proxy() const
 {
-    const QString text = m_proxyUrl->text().trimmed();
-    if (text.isEmpty()) {
-        return QNetworkProxy(QNetworkProxy::NoProxy);
-    }
-    // The sign-in goes through the account's proxy, as its requests will (PROTOCOLS §5.5).
-    const QUrl url(text);
-    return QNetworkProxy(url.scheme() == u"socks5" ? QNetworkProxy::Socks5Proxy : QNetworkProxy::HttpProxy,
-                         url.host(),
-                         static_cast<quint16>(url.port()),
-                         url.userName(),
-                         m_proxyPassword->text());
+    return signInProxy(m_proxyUrl->text(), m_proxyPassword->text());
 }
 
 void ChatGPTSignInWizard::startSignIn()

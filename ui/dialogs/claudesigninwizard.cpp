@@ -5,6 +5,7 @@
 #include "core/secrets/sealer.h"
 #include "core/secrets/secretbytes.h"
 #include "ui/dialogs/recordid.h"
+#include "ui/dialogs/signinproxy.h"
 
 #include <QComboBox>
 #include <QDateTime>
@@ -192,17 +193,7 @@ Result<store::AccountRecord> ClaudeSignInWizard::record() const
 
 QNetworkProxy ClaudeSignInWizard::proxy() const
 {
-    const QString text = m_proxyUrl->text().trimmed();
-    if (text.isEmpty()) {
-        return QNetworkProxy(QNetworkProxy::NoProxy);
-    }
-    // The sign-in goes through the account's proxy, as its requests will (PROTOCOLS §5.5).
-    const QUrl url(text);
-    return QNetworkProxy(url.scheme() == u"socks5" ? QNetworkProxy::Socks5Proxy : QNetworkProxy::HttpProxy,
-                         url.host(),
-                         static_cast<quint16>(url.port()),
-                         url.userName(),
-                         m_proxyPassword->text());
+    return signInProxy(m_proxyUrl->text(), m_proxyPassword->text());
 }
 
 void ClaudeSignInWizard::startBrowserSignIn()
