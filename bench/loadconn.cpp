@@ -40,7 +40,8 @@ void LoadResult::merge(const LoadResult &other)
 namespace {
 
 constexpr size_t kTail = 48;
-constexpr std::string_view kStreamEnd = R"({"type":"message_stop"})";
+constexpr std::string_view kStreamEnd = R"({"type":"message_stop"})"; // an Anthropic stream's end
+constexpr std::string_view kChatStreamEnd = "data: [DONE]";             // a bridged Chat Completions stream's end
 
 struct Conn
 {
@@ -279,10 +280,11 @@ void LoadWorker::finish(Conn &c)
             if (m_result.firstError.empty()) {
                 m_result.firstError = "HTTP " + std::to_string(status) + ": " + std::string(c.tail, c.tailLen);
             }
-        } else if (m_opts.stream && std::string_view(c.tail, c.tailLen).find(kStreamEnd) == std::string_view::npos) {
+        } else if (m_opts.stream && std::string_view(c.tail, c.tailLen).find(kStreamEnd) == std::string_view::npos
+                   && std::string_view(c.tail, c.tailLen).find(kChatStreamEnd) == std::string_view::npos) {
             ++m_result.streamErrors;
             if (m_result.firstError.empty()) {
-                m_result.firstError = "stream did not end with message_stop";
+                m_result.firstError = "stream did not end with message_stop or data: [DONE]";
             }
         }
     } else if (!ok) {
