@@ -41,7 +41,7 @@ namespace {
 
 constexpr size_t kTail = 48;
 constexpr std::string_view kStreamEnd = R"({"type":"message_stop"})"; // an Anthropic stream's end
-constexpr std::string_view kChatStreamEnd = "data: [DONE]";             // a bridged Chat Completions stream's end
+constexpr std::string_view kChatStreamEnd = "data: [DONE]";           // a bridged Chat Completions stream's end
 
 struct Conn
 {

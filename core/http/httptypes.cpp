@@ -59,6 +59,17 @@ bool hasHeader(const HeaderList &headers, QByteArrayView lowerName)
     return false;
 }
 
+void removeHeader(HeaderList &headers, QByteArrayView lowerName)
+{
+    headers.removeIf([lowerName](const Header &h) { return equalsLower(h.first, lowerName); });
+}
+
+void setHeader(HeaderList &headers, QByteArrayView lowerName, const QByteArray &value)
+{
+    removeHeader(headers, lowerName);
+    headers.append({lowerName.toByteArray(), value});
+}
+
 QByteArray reasonPhrase(int status)
 {
     switch (status) {

@@ -14,6 +14,9 @@ using HeaderList = QList<Header>;
 // Case-insensitive lookup of the first header with this (lowercase) name; empty when absent.
 QByteArray headerValue(const HeaderList &headers, QByteArrayView lowerName);
 bool hasHeader(const HeaderList &headers, QByteArrayView lowerName);
+// Drops every header of this name (case-insensitive); setHeader then appends the one value.
+void removeHeader(HeaderList &headers, QByteArrayView lowerName);
+void setHeader(HeaderList &headers, QByteArrayView lowerName, const QByteArray &value);
 // Whether any header of this name lists `item` in its comma-separated value (items trimmed), e.g. anthropic-beta.
 bool headerListContains(const HeaderList &headers, QByteArrayView lowerName, QByteArrayView item);
 

@@ -411,9 +411,7 @@ void Exchange::commit()
         const QByteArray type = m_transform->contentType();
         const bool eventStream = type.startsWith("text/event-stream");
         http::HeaderList headers = clientResponseHeaders(m_headers, eventStream);
-        headers.removeIf(
-            [](const http::Header &h) { return h.first.compare("content-type", Qt::CaseInsensitive) == 0; });
-        headers.append({QByteArrayLiteral("content-type"), type});
+        http::setHeader(headers, "content-type", type);
         m_client->beginResponse(m_status, headers, -1);
     } else {
         // A stream is re-framed as chunked; a body of known length keeps its Content-Length.
@@ -600,18 +598,17 @@ void Exchange::upstreamFinished()
             const scheduling::Verdict verdict = scheduling::judgeResponse(
                 m_status, m_headers, m_held, m_plan.requestModel, nowMs(), m_account->cooldowns);
             judge(verdict);
-            m_lastFailure = LastFailure{false, ErrorCode::UpstreamUnavailable, m_status, m_headers, m_held};
-            if (failOver(verdict)) {
-                return;
-            }
             if (m_plan.anthropicUpstreamForOpenAIClient) {
-                // The Claude upstream's error, in the shape the OpenAI client reads (§2.1).
+                // The Claude upstream's error, in the shape the OpenAI client reads (§2.1), whether it goes to the
+                // client now or later as the last failure.
                 m_held = convert::anthropicErrorToOpenAI(m_status, m_held);
                 m_contentLength = m_held.size();
                 m_stream = false;
-                m_headers.removeIf(
-                    [](const http::Header &h) { return h.first.compare("content-type", Qt::CaseInsensitive) == 0; });
-                m_headers.append({QByteArrayLiteral("content-type"), QByteArrayLiteral("application/json")});
+                http::setHeader(m_headers, "content-type", QByteArrayLiteral("application/json"));
+            }
+            m_lastFailure = LastFailure{false, ErrorCode::UpstreamUnavailable, m_status, m_headers, m_held};
+            if (failOver(verdict)) {
+                return;
             }
         } else if (m_plan.filterModels) {
             filterModelList();
@@ -703,7 +700,7 @@ void Exchange::deliverLastFailure()
     m_status = f.status;
     const bool stream = isEventStream(f.headers);
     http::HeaderList headers = clientResponseHeaders(f.headers, stream);
-    headers.removeIf([](const http::Header &h) { return h.first.compare("content-type", Qt::CaseInsensitive) == 0; });
+    http::removeHeader(headers, "content-type");
     if (isSuccess(f.status) && stream) {
         // A stream whose first event was an error: the client gets it in its own framing.
         m_headers = f.headers;
@@ -717,11 +714,6 @@ void Exchange::deliverLastFailure()
             m_client->writeBody(m_converted);
         }
         m_client->endResponse();
-        return;
-    }
-    if (m_plan.anthropicUpstreamForOpenAIClient) {
-        m_client->sendResponse(
-            f.status, headers, convert::anthropicErrorToOpenAI(f.status, f.body), "application/json");
         return;
     }
     m_client->sendResponse(f.status, headers, f.body, http::headerValue(f.headers, "content-type"));

@@ -278,16 +278,9 @@ void RelayWorker::handle(http::ClientConnection *c, http::HttpRequest &&request)
     case Route::OpenAIModelById:
     case Route::ClaudeChatModels:
     case Route::ClaudeChatModelById:
-    case Route::AzureModels: {
-        const QByteArray service = route.route == Route::AzureModels ? QByteArrayLiteral("azure")
-                                   : route.route == Route::ClaudeChatModels || route.route == Route::ClaudeChatModelById
-                                       ? QByteArrayLiteral("claude")
-                                       : QByteArrayLiteral("openai");
-        if (clientAndServiceAllowed(c, *key, route, request, std::nullopt, service)) {
-            serveOpenAIModels(c, route, *key);
-        }
+    case Route::AzureModels:
+        serveOpenAIModels(c, route, request, *key);
         return;
-    }
     default:
         if (clientAndServiceAllowed(c, *key, route, request, std::nullopt)) {
             serveKeyRoute(c, route, *key, request.query);

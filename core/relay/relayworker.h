@@ -115,7 +115,10 @@ private:
                              http::HttpRequest &&request,
                              const RouteMatch &route,
                              const auth::KeyEntry &key);
-    void serveOpenAIModels(http::ClientConnection *c, const RouteMatch &route, const auth::KeyEntry &key);
+    void serveOpenAIModels(http::ClientConnection *c,
+                           const RouteMatch &route,
+                           const http::HttpRequest &request,
+                           const auth::KeyEntry &key);
     [[nodiscard]] Result<void> fillOpenAIRequest(http::UpstreamRequest &up,
                                                  const providers::ConsoleAccount &account,
                                                  const Exchange::Plan &plan,

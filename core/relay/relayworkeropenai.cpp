@@ -207,7 +207,10 @@ void RelayWorker::startOpenAIExchange(http::ClientConnection *c,
     exchange->start();
 }
 
-void RelayWorker::serveOpenAIModels(http::ClientConnection *c, const RouteMatch &route, const auth::KeyEntry &key)
+void RelayWorker::serveOpenAIModels(http::ClientConnection *c,
+                                    const RouteMatch &route,
+                                    const http::HttpRequest &request,
+                                    const auth::KeyEntry &key)
 {
     // The models the OpenAI-dialect routes can serve, in OpenAI's shape (§1.3): per pool, the mapped names of its
     // accounts, or — when an account maps nothing and so serves every model — the price table's models of that
@@ -224,6 +227,10 @@ void RelayWorker::serveOpenAIModels(http::ClientConnection *c, const RouteMatch 
     default:
         families = {"openai", "claude"};
         break;
+    }
+    // The route's own service decides the permission (the unified list also shows the Claude models it routes).
+    if (!clientAndServiceAllowed(c, key, route, request, std::nullopt, permissionFor(families.constFirst()))) {
+        return;
     }
     const std::shared_ptr<const usage::PriceTable> prices = m_shared->prices.load(std::memory_order_acquire);
     const usage::PriceTable &table = prices ? *prices : *usage::PriceTable::builtIn();
@@ -361,9 +368,7 @@ Result<void> RelayWorker::fillOpenAIRequest(http::UpstreamRequest &up,
         up.headers.append({QByteArrayLiteral("authorization"), "Bearer " + secret.expose().toByteArray()});
         up.headers.append({QByteArrayLiteral("chatgpt-account-id"), account.extra.chatgptAccountId.toUtf8()});
         if (plan.api != UpstreamApi::ResponsesCompact) {
-            up.headers.removeIf(
-                [](const http::Header &h) { return h.first.compare("accept", Qt::CaseInsensitive) == 0; });
-            up.headers.append({QByteArrayLiteral("accept"), QByteArrayLiteral("text/event-stream")});
+            http::setHeader(up.headers, "accept", QByteArrayLiteral("text/event-stream"));
         }
         up.body = codexBackendBody(body, plan.api, mapped, plan.codexClient);
         break;
