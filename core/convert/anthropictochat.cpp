@@ -206,41 +206,6 @@ private:
     bool m_sawError = false;
 };
 
-// Buffers the one JSON answer; converts it when the body is complete.
-class AnthropicJsonToChat final : public BodyTransform
-{
-public:
-    explicit AnthropicJsonToChat(const TransformOptions &options)
-        : m_options(options)
-    {}
-
-    void feed(QByteArrayView upstream, QByteArray &) override { m_body.append(upstream); }
-
-    void finish(QByteArray &out) override
-    {
-        bool ok = false;
-        const QJsonObject message = parseObject(m_body, &ok);
-        m_body.clear();
-        if (!ok) {
-            m_sawError = true;
-            out += errorBody(openAIErrorForStatus(502, u"The upstream answer is not valid JSON"_s));
-        } else if (message.value(u"type"_s) == u"error"_s) {
-            m_sawError = true;
-            out += errorBody(errorFromAnthropic(message));
-        } else {
-            out += compactJson(anthropicMessageToChat(message, m_options));
-        }
-    }
-
-    QByteArray contentType() const override { return "application/json"_ba; }
-    bool sawError() const override { return m_sawError; }
-
-private:
-    TransformOptions m_options;
-    QByteArray m_body;
-    bool m_sawError = false;
-};
-
 } // namespace
 
 QJsonObject anthropicMessageToChat(const QJsonObject &message, const TransformOptions &options)
@@ -297,7 +262,12 @@ std::unique_ptr<BodyTransform> makeAnthropicStreamToChatStream(const TransformOp
 
 std::unique_ptr<BodyTransform> makeAnthropicJsonToChatJson(const TransformOptions &options)
 {
-    return std::make_unique<AnthropicJsonToChat>(options);
+    return makeJsonAnswerToChat(
+        options,
+        [](const QJsonObject &message) {
+            return message.value(u"type"_s) == u"error"_s ? errorFromAnthropic(message) : QJsonObject();
+        },
+        anthropicMessageToChat);
 }
 
 QByteArray anthropicErrorToOpenAI(int status, QByteArrayView anthropicBody)

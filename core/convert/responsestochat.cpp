@@ -302,41 +302,6 @@ private:
     bool m_sawError = false;
 };
 
-class ResponsesJsonToChat final : public BodyTransform
-{
-public:
-    explicit ResponsesJsonToChat(const TransformOptions &options)
-        : m_options(options)
-    {}
-
-    void feed(QByteArrayView upstream, QByteArray &) override { m_body.append(upstream); }
-
-    void finish(QByteArray &out) override
-    {
-        bool ok = false;
-        const QJsonObject response = parseObject(m_body, &ok);
-        m_body.clear();
-        const QJsonObject error = response.value(u"error"_s).toObject();
-        if (!ok) {
-            m_sawError = true;
-            out += errorBody(openAIErrorForStatus(502, u"The upstream answer is not valid JSON"_s));
-        } else if (!error.isEmpty()) {
-            m_sawError = true;
-            out += errorBody(openAIErrorFromResponses(error));
-        } else {
-            out += compactJson(responsesObjectToChat(response, m_options));
-        }
-    }
-
-    QByteArray contentType() const override { return "application/json"_ba; }
-    bool sawError() const override { return m_sawError; }
-
-private:
-    TransformOptions m_options;
-    QByteArray m_body;
-    bool m_sawError = false;
-};
-
 } // namespace
 
 QJsonObject responsesObjectToChat(const QJsonObject &response, const TransformOptions &options)
@@ -406,7 +371,13 @@ std::unique_ptr<BodyTransform> makeResponsesStreamToJson(const TransformOptions 
 
 std::unique_ptr<BodyTransform> makeResponsesJsonToChatJson(const TransformOptions &options)
 {
-    return std::make_unique<ResponsesJsonToChat>(options);
+    return makeJsonAnswerToChat(
+        options,
+        [](const QJsonObject &response) {
+            const QJsonObject error = response.value(u"error"_s).toObject();
+            return error.isEmpty() ? QJsonObject() : openAIErrorFromResponses(error);
+        },
+        responsesObjectToChat);
 }
 
 } // namespace rd::convert

@@ -17,6 +17,14 @@ std::unique_ptr<BodyTransform> makeResponsesStreamToChatStream(const TransformOp
 std::unique_ptr<BodyTransform> makeResponsesStreamToJson(const TransformOptions &options, ClientFormat to);
 std::unique_ptr<BodyTransform> makeResponsesJsonToChatJson(const TransformOptions &options);
 
+// One JSON answer, buffered and converted to a chat.completion when the body is complete. `errorOf` returns the
+// OpenAI error object the answer stands for (empty: it is a success), `toChat` converts a success. Not JSON → a 502
+// OpenAI error body. Serves both JSON bridges.
+using AnswerErrorOf = QJsonObject (*)(const QJsonObject &answer);
+using AnswerToChat = QJsonObject (*)(const QJsonObject &answer, const TransformOptions &options);
+std::unique_ptr<BodyTransform>
+makeJsonAnswerToChat(const TransformOptions &options, AnswerErrorOf errorOf, AnswerToChat toChat);
+
 // One Anthropic message object → one chat.completion object.
 QJsonObject anthropicMessageToChat(const QJsonObject &message, const TransformOptions &options);
 // One Responses `response` object → one chat.completion object.
